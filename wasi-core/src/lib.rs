@@ -1,0 +1,42 @@
+//! The `wasi_snapshot_preview1` syscalls, independent of any wasm engine, JS, or storage.
+//!
+//! A host builds a [`WasiCtx`] with arguments, environment, host services ([`Clock`],
+//! [`Random`], stdio streams) and preopened directories, each backed by a [`VirtualFs`];
+//! it then forwards each of the 46 guest imports (see [`wasi_abi::for_each_function`]) to
+//! the method of the same name, handing it the guest's memory as a [`GuestMemory`].
+//!
+//! What it does: the fd table, rights, sandboxed path resolution (component by component,
+//! symlinks followed at most 40 deep, no way out of the directory fd a path is relative to),
+//! stdio, clocks, random, `poll_oneoff`. What it does not do: store files (that is the
+//! backend's job), sockets (`sock_*` answer as wasmtime does for non-socket fds), threads,
+//! or any I/O of its own.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod builder;
+mod ctx;
+mod fdtable;
+mod host;
+mod memory;
+mod path;
+mod syscalls;
+mod vfs;
+
+pub use builder::{BuildError, WasiCtxBuilder};
+pub use ctx::{I32Exit, WasiCtx};
+pub use host::{Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness};
+pub use memory::GuestMemory;
+pub use vfs::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
+pub use wasi_abi;
+pub use wasi_abi::Errno;
+
+/// Turns a syscall result into the raw errno a guest receives.
+pub fn errno_code(result: Result<(), Errno>) -> u32 {
+    match result {
+        Ok(()) => 0,
+        Err(e) => u32::from(e.raw()),
+    }
+}

@@ -1,0 +1,166 @@
+//! The `VirtualFs` trait: an inode-based filesystem backend, in the style of FUSE's low-level
+//! API. Path resolution, symlink following, sandboxing, rights and trailing-slash rules live
+//! in the core; a backend only answers questions about inodes and directory entries.
+//!
+//! Names handed to a backend are never empty, never `.` or `..`, and never contain `/` or a
+//! NUL byte. Methods a backend cannot support keep their default, which answers `ENOTSUP`.
+
+use alloc::vec::Vec;
+use wasi_abi::{Errno, Filestat, Filetype};
+
+/// An inode number, unique within one backend for as long as the inode exists.
+pub type Ino = u64;
+
+/// A timestamp in nanoseconds since the Unix epoch.
+pub type Timestamp = u64;
+
+/// One directory entry, as a backend yields it from `readdir`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirEntry<'a> {
+    /// The entry's name.
+    pub name: &'a [u8],
+    /// The inode the entry points at.
+    pub ino: Ino,
+    /// The type of that inode.
+    pub filetype: Filetype,
+    /// The cookie that resumes the listing after this entry. Never 0; stable while the
+    /// entry exists, and still valid after the entry (or any other) is removed.
+    pub next: u64,
+}
+
+/// What a new directory entry should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewNode<'a> {
+    /// An empty regular file.
+    File,
+    /// An empty directory.
+    Directory,
+    /// A symbolic link with this target (not resolved, may dangle).
+    Symlink(&'a [u8]),
+}
+
+/// What a backend can carry, so the core can answer the right errno before trying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    /// `link` works (otherwise `path_link` answers `ENOTSUP`).
+    pub hard_links: bool,
+    /// `NewNode::Symlink` works (otherwise `path_symlink` answers `ENOTSUP`).
+    pub symlinks: bool,
+    /// Largest file size the backend can store; larger answers `EFBIG`.
+    pub max_file_size: u64,
+    /// Longest name in bytes; longer answers `ENAMETOOLONG`.
+    pub max_name_len: usize,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features { hard_links: true, symlinks: true, max_file_size: i64::MAX as u64, max_name_len: 255 }
+    }
+}
+
+/// An inode-based filesystem backend. Every method is synchronous.
+///
+/// Error conventions: a missing inode or entry is `ENOENT`; a directory operation on a
+/// non-directory is `ENOTDIR`; running out of space is `ENOSPC`; damaged storage is `EIO`.
+pub trait VirtualFs {
+    /// The root directory's inode.
+    fn root(&self) -> Ino;
+
+    /// What this backend supports.
+    fn features(&self) -> Features {
+        Features::default()
+    }
+
+    /// Finds `name` in directory `dir`. `..` is the only special name handed here: it is
+    /// the parent of `dir` (the root is its own parent), used for `fd_readdir`'s `..` entry.
+    fn lookup(&mut self, dir: Ino, name: &[u8]) -> Result<Ino, Errno>;
+
+    /// Attributes of an inode; `dev` is filled in by the core.
+    fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno>;
+
+    /// Reads at `offset` into `buf`; returns the bytes read (0 at or past end of file).
+    fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno>;
+
+    /// Writes `data` at `offset`, zero-filling any gap past the end of file; returns the bytes
+    /// written. Sets `mtim` and `ctim` to `now`.
+    fn write(&mut self, _ino: Ino, _offset: u64, _data: &[u8], _now: Timestamp) -> Result<usize, Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Truncates or zero-extends a regular file to `size`. Sets `mtim` and `ctim` to `now`.
+    fn set_size(&mut self, _ino: Ino, _size: u64, _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Ensures the range `offset..offset + len` is backed by storage, extending the file
+    /// with zeros if it ends beyond the current size.
+    fn allocate(&mut self, ino: Ino, offset: u64, len: u64, now: Timestamp) -> Result<(), Errno> {
+        let end = offset.checked_add(len).ok_or(Errno::FBIG)?;
+        if end > self.stat(ino)?.size {
+            self.set_size(ino, end, now)?;
+        }
+        Ok(())
+    }
+
+    /// Sets access and/or modification times (`None` leaves one unchanged); `ctim` becomes `now`.
+    fn set_times(&mut self, _ino: Ino, _atim: Option<Timestamp>, _mtim: Option<Timestamp>, _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Makes an inode's data durable.
+    fn sync(&mut self, _ino: Ino) -> Result<(), Errno> {
+        Ok(())
+    }
+
+    /// Creates `name` in `dir`; `EEXIST` if the name is taken. Returns the new inode.
+    fn create(&mut self, _dir: Ino, _name: &[u8], _node: NewNode<'_>, _now: Timestamp) -> Result<Ino, Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// The target of a symbolic link; `EINVAL` if `ino` is not one.
+    fn readlink(&mut self, _ino: Ino) -> Result<Vec<u8>, Errno> {
+        Err(Errno::INVAL)
+    }
+
+    /// Adds the name `new_name` in `new_dir` for the existing non-directory inode `ino`.
+    fn link(&mut self, _ino: Ino, _new_dir: Ino, _new_name: &[u8], _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Removes a non-directory entry (`EISDIR` for a directory). The inode lives on while
+    /// it is open (see `open`/`release`).
+    fn unlink(&mut self, _dir: Ino, _name: &[u8], _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Removes an empty directory entry (`ENOTDIR` if not a directory, `ENOTEMPTY` if not empty).
+    fn rmdir(&mut self, _dir: Ino, _name: &[u8], _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Moves an entry, replacing the destination as POSIX `rename` does: a file may replace a
+    /// file or symlink, a directory may replace an empty directory (`ENOTEMPTY` otherwise);
+    /// a directory over a non-directory is `ENOTDIR`, a non-directory over a directory is
+    /// `EISDIR`. Renaming an entry onto itself (the same inode) succeeds and does nothing.
+    /// The core has already refused moving a directory into its own subtree.
+    fn rename(&mut self, _old_dir: Ino, _old_name: &[u8], _new_dir: Ino, _new_name: &[u8], _now: Timestamp) -> Result<(), Errno> {
+        Err(Errno::NOTSUP)
+    }
+
+    /// Lists `dir` starting after `cookie` (0: from the start), calling `sink` for each entry
+    /// until it returns `false` or the directory ends. `.` and `..` are not listed: the
+    /// core adds them.
+    fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno>;
+
+    /// Notes that an fd now refers to `ino`, so that unlinking it keeps the data alive.
+    fn open(&mut self, _ino: Ino) -> Result<(), Errno> {
+        Ok(())
+    }
+
+    /// Notes that an fd referring to `ino` was closed; an unlinked inode with no more open
+    /// fds can now be freed.
+    fn release(&mut self, _ino: Ino) {}
+}
+
+/// `VirtualFs` must stay object safe: the core holds backends as `dyn VirtualFs`.
+const _: Option<&dyn VirtualFs> = None;
