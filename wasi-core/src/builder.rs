@@ -187,9 +187,7 @@ impl WasiCtxBuilder {
         let random = self.random.take().ok_or(BuildError::MissingRandom)?;
         let mut fds = FdTable::new(self.max_fds);
         for kind in [Kind::Stdin, Kind::Stdout, Kind::Stderr] {
-            let rights = if kind == Kind::Stdin { Rights::FD_READ } else { Rights::FD_WRITE };
-            let rights = rights | Rights::POLL_FD_READWRITE | Rights::FD_FILESTAT_GET;
-            let desc = Desc { kind, rights, inheriting: Rights::empty(), flags: Fdflags::empty() };
+            let desc = Desc { kind, rights: Rights::all(), inheriting: Rights::all(), flags: Fdflags::empty() };
             fds.insert(desc).map_err(|_| BuildError::TooFewFds(self.max_fds))?;
         }
         let mut backends = core::mem::take(&mut self.backends);

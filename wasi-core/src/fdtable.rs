@@ -49,10 +49,11 @@ impl Desc {
         }
     }
 
-    /// The file type `fd_fdstat_get` reports.
+    /// The file type `fd_fdstat_get` reports; stdio is `unknown`, as wasmtime reports a
+    /// stream that is not a terminal.
     pub fn filetype(&self) -> Filetype {
         match self.kind {
-            Kind::Stdin | Kind::Stdout | Kind::Stderr => Filetype::CharacterDevice,
+            Kind::Stdin | Kind::Stdout | Kind::Stderr => Filetype::Unknown,
             Kind::File { .. } => Filetype::RegularFile,
             Kind::Dir { .. } => Filetype::Directory,
         }
@@ -83,11 +84,18 @@ impl FdTable {
         self.slots.get_mut(Self::index(fd)).and_then(Option::as_mut).ok_or(Errno::BADF)
     }
 
+    /// Whether another fd can be opened (else `EMFILE`), checked before creating anything.
+    pub fn has_room(&self) -> Result<(), Errno> {
+        if self.open >= self.max {
+            Err(Errno::MFILE)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Stores `desc` under the lowest free fd number.
     pub fn insert(&mut self, desc: Desc) -> Result<u32, Errno> {
-        if self.open >= self.max {
-            return Err(Errno::MFILE);
-        }
+        self.has_room()?;
         let at = match self.slots.iter().position(Option::is_none) {
             Some(at) => at,
             None => {
@@ -110,20 +118,26 @@ impl FdTable {
         Ok(desc)
     }
 
-    /// Moves `from` onto `to` (both must be open), returning what `to` held; renumbering
-    /// an fd onto itself changes nothing.
+    /// Moves `from` onto `to`, returning what `to` held. As in wasmtime, `to` need not be
+    /// open, but it must be below the fd cap (`EBADF` otherwise); renumbering an fd onto
+    /// itself changes nothing.
     pub fn renumber(&mut self, from: u32, to: u32) -> Result<Option<Desc>, Errno> {
         self.get(from)?;
-        self.get(to)?;
+        let at = Self::index(to);
+        if at >= self.max {
+            return Err(Errno::BADF);
+        }
         if from == to {
             return Ok(None);
         }
         let moved = self.remove(from)?;
-        Ok(self.slots[Self::index(to)].replace(moved))
-    }
-
-    /// Every open fd with its number.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &Desc)> {
-        self.slots.iter().enumerate().filter_map(|(i, d)| d.as_ref().map(|d| (i as u32, d)))
+        if self.slots.len() <= at {
+            self.slots.resize(at + 1, None);
+        }
+        let old = self.slots[at].replace(moved);
+        if old.is_none() {
+            self.open += 1;
+        }
+        Ok(old)
     }
 }

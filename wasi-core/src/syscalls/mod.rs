@@ -1,18 +1,105 @@
-//! The 46 syscalls (temporary stubs while the real ones are written).
-use crate::{ctx::{I32Exit, WasiCtx}, memory::GuestMemory};
-use wasi_abi::Errno;
+//! The 46 syscalls, one module per concern. Each method takes the guest memory first and the
+//! wasm-level arguments as listed by `wasi_abi::for_each_function!`, and returns `Ok(())`
+//! after writing its results to guest memory, or the errno.
 
-macro_rules! stubs {
-    ($($name:ident($($p:ident: $t:ident),*) -> $ret:ident;)*) => {
-        impl WasiCtx { $( stubs!(@one $ret $name($($p: $t),*)); )* }
-    };
-    (@one Errno $name:ident($($p:ident: $t:ident),*)) => {
-        #[allow(missing_docs, unused_variables)]
-        pub fn $name(&mut self, mem: &mut dyn GuestMemory, $($p: $t),*) -> Result<(), Errno> { Err(Errno::NOSYS) }
-    };
-    (@one Exit $name:ident($($p:ident: $t:ident),*)) => {
-        #[allow(missing_docs, unused_variables)]
-        pub fn $name(&mut self, mem: &mut dyn GuestMemory, $($p: $t),*) -> I32Exit { I32Exit(0) }
-    };
+mod args;
+mod clock;
+mod fd;
+mod fd_io;
+mod path_ops;
+mod path_open;
+mod poll;
+mod proc;
+mod readdir;
+mod sock;
+
+use alloc::vec::Vec;
+use wasi_abi::{Errno, Filestat, Iovec, Rights};
+
+use crate::ctx::WasiCtx;
+use crate::fdtable::{Desc, Kind, Mount};
+use crate::memory::GuestMemory;
+use crate::vfs::{Ino, Timestamp, VirtualFs};
+
+/// Writes a little-endian `u32` result.
+pub(crate) fn put_u32(mem: &mut dyn GuestMemory, at: u32, v: u32) -> Result<(), Errno> {
+    mem.write(at, &v.to_le_bytes())
 }
-wasi_abi::for_each_function!(stubs);
+
+/// Writes a little-endian `u64` result.
+pub(crate) fn put_u64(mem: &mut dyn GuestMemory, at: u32, v: u64) -> Result<(), Errno> {
+    mem.write(at, &v.to_le_bytes())
+}
+
+/// `base + add` as a guest address; past the 4 GiB address space is `EFAULT`.
+pub(crate) fn guest_offset(base: u32, add: usize) -> Result<u32, Errno> {
+    u32::try_from(add).ok().and_then(|a| base.checked_add(a)).ok_or(Errno::FAULT)
+}
+
+/// Reads the `i`-th iovec of the array at `iovs`.
+pub(crate) fn iovec(mem: &dyn GuestMemory, iovs: u32, i: u32) -> Result<Iovec, Errno> {
+    let at = guest_offset(iovs, i as usize * 8)?;
+    let mut b = [0u8; 8];
+    mem.read(at, &mut b)?;
+    Ok(Iovec::decode(&b))
+}
+
+/// Reads a path argument. Invalid UTF-8 is `EILSEQ` (paths are `string` in the witx).
+pub(crate) fn read_path(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
+    let mut path = alloc::vec![0u8; len as usize];
+    mem.read(ptr, &mut path)?;
+    core::str::from_utf8(&path).map_err(|_| Errno::ILSEQ)?;
+    Ok(path)
+}
+
+/// A directory fd's inode, for the path syscalls: a file fd is `ENOTDIR`, stdio `EBADF`.
+pub(crate) fn dir_of(desc: &Desc) -> Result<(Mount, Ino), Errno> {
+    match desc.kind {
+        Kind::Dir { mount, ino, .. } => Ok((mount, ino)),
+        Kind::File { .. } => Err(Errno::NOTDIR),
+        _ => Err(Errno::BADF),
+    }
+}
+
+/// Fails with `EPERM` on a read-only mount, as wasmtime does for a read-only preopen.
+pub(crate) fn writable(mount: Mount) -> Result<(), Errno> {
+    if mount.read_only {
+        Err(Errno::PERM)
+    } else {
+        Ok(())
+    }
+}
+
+impl WasiCtx {
+    /// The current wall-clock time, for file timestamps.
+    pub(crate) fn now(&mut self) -> Timestamp {
+        self.clock.realtime()
+    }
+
+    /// The backend an fd's mount lives in.
+    pub(crate) fn fs(&mut self, mount: Mount) -> &mut dyn VirtualFs {
+        &mut *self.backends[mount.backend]
+    }
+
+    /// Attributes of an inode with the device number of its backend.
+    pub(crate) fn stat(&mut self, mount: Mount, ino: Ino) -> Result<Filestat, Errno> {
+        let mut st = self.fs(mount).stat(ino)?;
+        st.dev = mount.backend as u64 + 1;
+        Ok(st)
+    }
+
+    /// Looks up an fd that must be a directory with `rights`, for a path syscall.
+    pub(crate) fn dir_fd(&self, fd: u32, rights: Rights) -> Result<(Mount, Ino), Errno> {
+        let desc = self.fds.get(fd)?;
+        let dir = dir_of(desc)?;
+        desc.require(rights)?;
+        Ok(dir)
+    }
+
+    /// Closes a descriptor's backend reference.
+    pub(crate) fn release(&mut self, desc: &Desc) {
+        if let Some((mount, ino)) = desc.inode() {
+            self.fs(mount).release(ino);
+        }
+    }
+}

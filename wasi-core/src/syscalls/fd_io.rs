@@ -1,0 +1,267 @@
+//! Reading, writing and seeking: `fd_read`, `fd_write`, `fd_pread`, `fd_pwrite`, `fd_seek`,
+//! `fd_tell`. File data moves between guest memory and the backend with one copy when the
+//! memory is directly addressable, else in chunks through one reused scratch buffer.
+
+use wasi_abi::{Errno, Fdflags, Iovec, Rights, Whence};
+
+use super::{guest_offset, iovec, put_u32, put_u64, writable};
+use crate::ctx::WasiCtx;
+use crate::fdtable::{Kind, Mount};
+use crate::memory::{range, GuestMemory};
+use crate::vfs::{Ino, Timestamp};
+
+/// Largest file offset a guest can reach (`filedelta` is signed).
+const MAX_OFFSET: u64 = i64::MAX as u64;
+
+/// Where `fd_write`/`fd_pwrite` put the data.
+#[derive(Clone, Copy)]
+enum At {
+    /// At the fd's position (or the end, in append mode), moving the position.
+    Cursor,
+    /// At this offset, leaving the position alone.
+    Offset(u64),
+}
+
+/// Sums what was transferred; an error after some bytes moved becomes a short count.
+fn settle(total: usize, result: Result<usize, Errno>) -> Result<usize, Errno> {
+    match result {
+        Err(e) if total == 0 => Err(e),
+        Err(_) => Ok(total),
+        Ok(n) => Ok(total + n),
+    }
+}
+
+impl WasiCtx {
+    /// Reads file data at `pos` into one guest buffer; returns the bytes read.
+    fn read_iov(&mut self, mem: &mut dyn GuestMemory, mount: Mount, ino: Ino, pos: u64, iov: Iovec) -> Result<usize, Errno> {
+        let fs = &mut *self.backends[mount.backend];
+        if let Some(direct) = mem.direct() {
+            let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
+            return fs.read(ino, pos, &mut direct[r]);
+        }
+        let mut done = 0usize;
+        while done < iov.buf_len as usize {
+            let want = (iov.buf_len as usize - done).min(self.limits.io_chunk);
+            self.scratch.resize(want, 0);
+            let n = fs.read(ino, pos + done as u64, &mut self.scratch)?;
+            mem.write(guest_offset(iov.buf, done)?, &self.scratch[..n])?;
+            done += n;
+            if n < want {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Writes one guest buffer to a file at `pos`; returns the bytes written.
+    fn write_iov(&mut self, mem: &mut dyn GuestMemory, mount: Mount, ino: Ino, pos: u64, iov: Iovec, now: Timestamp) -> Result<usize, Errno> {
+        if pos.checked_add(u64::from(iov.buf_len)).is_none_or(|end| end > MAX_OFFSET) {
+            return Err(Errno::FBIG);
+        }
+        let fs = &mut *self.backends[mount.backend];
+        if let Some(direct) = mem.direct() {
+            let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
+            return fs.write(ino, pos, &direct[r], now);
+        }
+        let mut done = 0usize;
+        while done < iov.buf_len as usize {
+            let want = (iov.buf_len as usize - done).min(self.limits.io_chunk);
+            self.scratch.resize(want, 0);
+            mem.read(guest_offset(iov.buf, done)?, &mut self.scratch)?;
+            let n = fs.write(ino, pos + done as u64, &self.scratch, now)?;
+            done += n;
+            if n < want {
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Reads from stdin into the first non-empty buffer (one read, so a pipe is not
+    /// waited on for more than it has).
+    fn read_stdin(&mut self, mem: &mut dyn GuestMemory, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
+        for i in 0..iovs_len {
+            let iov = iovec(mem, iovs, i)?;
+            if iov.buf_len == 0 {
+                continue;
+            }
+            if let Some(direct) = mem.direct() {
+                let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
+                return self.stdin.read(&mut direct[r]);
+            }
+            let want = (iov.buf_len as usize).min(self.limits.io_chunk);
+            self.scratch.resize(want, 0);
+            let n = self.stdin.read(&mut self.scratch)?;
+            mem.write(iov.buf, &self.scratch[..n])?;
+            return Ok(n);
+        }
+        Ok(0)
+    }
+
+    /// Writes every buffer to stdout (`err == false`) or stderr.
+    fn write_stream(&mut self, mem: &mut dyn GuestMemory, err: bool, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
+        let mut total = 0usize;
+        for i in 0..iovs_len {
+            let iov = iovec(mem, iovs, i)?;
+            let stream = if err { &mut self.stderr } else { &mut self.stdout };
+            if let Some(direct) = mem.direct() {
+                let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
+                stream.write(&direct[r])?;
+            } else {
+                let mut done = 0usize;
+                while done < iov.buf_len as usize {
+                    let want = (iov.buf_len as usize - done).min(self.limits.io_chunk);
+                    self.scratch.resize(want, 0);
+                    mem.read(guest_offset(iov.buf, done)?, &mut self.scratch)?;
+                    stream.write(&self.scratch)?;
+                    done += want;
+                }
+            }
+            total += iov.buf_len as usize;
+        }
+        Ok(total)
+    }
+
+    /// `fd_read`/`fd_pread` on a file: fills the buffers in order until a short read.
+    fn read_file(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, at: Option<u64>) -> Result<usize, Errno> {
+        let desc = self.fds.get(fd)?;
+        let (mount, ino, pos) = match desc.kind {
+            Kind::File { readable: false, .. } => return Err(Errno::BADF),
+            Kind::File { mount, ino, pos, .. } => (mount, ino, pos),
+            Kind::Stdin if at.is_none() => {
+                desc.require(Rights::FD_READ)?;
+                return self.read_stdin(mem, iovs, iovs_len);
+            }
+            Kind::Stdin | Kind::Stdout | Kind::Stderr if at.is_some() => return Err(Errno::SPIPE),
+            _ => return Err(Errno::BADF),
+        };
+        desc.require(if at.is_some() { Rights::FD_READ | Rights::FD_SEEK } else { Rights::FD_READ })?;
+        let start = at.unwrap_or(pos);
+        let mut total = 0usize;
+        for i in 0..iovs_len {
+            let iov = iovec(mem, iovs, i)?;
+            if iov.buf_len == 0 {
+                continue;
+            }
+            let before = total;
+            total = settle(total, self.read_iov(mem, mount, ino, start + total as u64, iov))?;
+            if total - before < iov.buf_len as usize {
+                break;
+            }
+        }
+        if at.is_none() {
+            if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
+                *pos = start + total as u64;
+            }
+        }
+        Ok(total)
+    }
+
+    /// `fd_write`/`fd_pwrite`: files, stdout and stderr.
+    fn write_fd(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, at: At) -> Result<usize, Errno> {
+        let desc = self.fds.get(fd)?;
+        let (mount, ino, pos) = match desc.kind {
+            Kind::File { writable: false, .. } => return Err(Errno::BADF),
+            Kind::File { mount, ino, pos, .. } => (mount, ino, pos),
+            Kind::Stdout | Kind::Stderr if matches!(at, At::Cursor) => {
+                desc.require(Rights::FD_WRITE)?;
+                let err = desc.kind == Kind::Stderr;
+                return self.write_stream(mem, err, iovs, iovs_len);
+            }
+            Kind::Stdin | Kind::Stdout | Kind::Stderr if matches!(at, At::Offset(_)) => return Err(Errno::SPIPE),
+            _ => return Err(Errno::BADF),
+        };
+        desc.require(if matches!(at, At::Offset(_)) { Rights::FD_WRITE | Rights::FD_SEEK } else { Rights::FD_WRITE })?;
+        let append = desc.flags.contains(Fdflags::APPEND);
+        writable(mount)?;
+        let now = self.now();
+        let start = match at {
+            At::Offset(offset) => offset,
+            At::Cursor if append => self.fs(mount).stat(ino)?.size,
+            At::Cursor => pos,
+        };
+        let mut total = 0usize;
+        for i in 0..iovs_len {
+            let iov = iovec(mem, iovs, i)?;
+            if iov.buf_len == 0 {
+                continue;
+            }
+            let before = total;
+            total = settle(total, self.write_iov(mem, mount, ino, start + total as u64, iov, now))?;
+            if total - before < iov.buf_len as usize {
+                break;
+            }
+        }
+        if let At::Cursor = at {
+            if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
+                *pos = start + total as u64;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Reads from an fd at its position.
+    pub fn fd_read(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Result<(), Errno> {
+        let n = self.read_file(mem, fd, iovs, iovs_len, None)?;
+        put_u32(mem, nread, n as u32)
+    }
+
+    /// Reads from a file at an offset, leaving its position alone.
+    pub fn fd_pread(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Result<(), Errno> {
+        if offset > MAX_OFFSET {
+            return Err(Errno::INVAL);
+        }
+        let n = self.read_file(mem, fd, iovs, iovs_len, Some(offset))?;
+        put_u32(mem, nread, n as u32)
+    }
+
+    /// Writes to an fd at its position (at the end in append mode).
+    pub fn fd_write(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Result<(), Errno> {
+        let n = self.write_fd(mem, fd, iovs, iovs_len, At::Cursor)?;
+        put_u32(mem, nwritten, n as u32)
+    }
+
+    /// Writes to a file at an offset, leaving its position alone.
+    pub fn fd_pwrite(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Result<(), Errno> {
+        if offset > MAX_OFFSET {
+            return Err(Errno::INVAL);
+        }
+        let n = self.write_fd(mem, fd, iovs, iovs_len, At::Offset(offset))?;
+        put_u32(mem, nwritten, n as u32)
+    }
+
+    /// The position of a seekable fd: stdio is `ESPIPE`, a directory `EBADF`.
+    fn seekable(&self, fd: u32) -> Result<(Mount, Ino, u64), Errno> {
+        match self.fds.get(fd)?.kind {
+            Kind::File { mount, ino, pos, .. } => Ok((mount, ino, pos)),
+            Kind::Stdin | Kind::Stdout | Kind::Stderr => Err(Errno::SPIPE),
+            Kind::Dir { .. } => Err(Errno::BADF),
+        }
+    }
+
+    /// Moves a file's position; a resulting negative offset is `EINVAL`.
+    pub fn fd_seek(&mut self, mem: &mut dyn GuestMemory, fd: u32, offset: u64, whence: u32, newoffset: u32) -> Result<(), Errno> {
+        let whence = Whence::try_from(u8::try_from(whence).map_err(|_| Errno::INVAL)?)?;
+        let (mount, ino, pos) = self.seekable(fd)?;
+        let only_tell = whence == Whence::Cur && offset == 0;
+        self.fds.get(fd)?.require(if only_tell { Rights::FD_TELL } else { Rights::FD_SEEK })?;
+        let delta = offset as i64;
+        let base = match whence {
+            Whence::Set => 0,
+            Whence::Cur => pos,
+            Whence::End => self.fs(mount).stat(ino)?.size,
+        };
+        let new = base.checked_add_signed(delta).filter(|p| *p <= MAX_OFFSET).ok_or(Errno::INVAL)?;
+        if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
+            *pos = new;
+        }
+        put_u64(mem, newoffset, new)
+    }
+
+    /// Returns a file's position.
+    pub fn fd_tell(&mut self, mem: &mut dyn GuestMemory, fd: u32, offset: u32) -> Result<(), Errno> {
+        let (_, _, pos) = self.seekable(fd)?;
+        self.fds.get(fd)?.require(Rights::FD_TELL)?;
+        put_u64(mem, offset, pos)
+    }
+}

@@ -1,0 +1,99 @@
+//! `path_open`: resolve, maybe create or truncate, and add an fd.
+
+use wasi_abi::{Errno, Fdflags, Filetype, Lookupflags, Oflags, Rights};
+
+use super::{put_u32, read_path, writable};
+use crate::ctx::WasiCtx;
+use crate::fdtable::{Desc, Kind};
+use crate::memory::GuestMemory;
+use crate::path::resolve;
+use crate::vfs::NewNode;
+
+/// Decodes a flags argument; bits the witx does not define are `EINVAL`.
+pub(crate) fn flags<F: bitflags::Flags>(raw: u64) -> Result<F, Errno>
+where
+    F::Bits: TryFrom<u64>,
+{
+    let bits = F::Bits::try_from(raw).map_err(|_| Errno::INVAL)?;
+    F::from_bits(bits).ok_or(Errno::INVAL)
+}
+
+impl WasiCtx {
+    /// Opens a file or directory relative to a directory fd. The fd is readable if
+    /// `fs_rights_base` has `fd_read`, writable if it has `fd_write`, as in wasmtime.
+    #[allow(clippy::too_many_arguments)]
+    pub fn path_open(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        dirflags: u32,
+        path: u32,
+        path_len: u32,
+        oflags: u32,
+        fs_rights_base: u64,
+        _fs_rights_inheriting: u64,
+        fdflags: u32,
+        opened_fd: u32,
+    ) -> Result<(), Errno> {
+        let dirflags: Lookupflags = flags(dirflags.into())?;
+        let oflags: Oflags = flags(oflags.into())?;
+        let fdflags: Fdflags = flags(fdflags.into())?;
+        let base: Rights = flags(fs_rights_base)?;
+        // Fault on a bad result pointer now, not after the file exists and the fd is taken.
+        put_u32(mem, opened_fd, 0)?;
+        let (mount, dir) = self.dir_fd(fd, Rights::PATH_OPEN)?;
+        let inherited = self.fds.get(fd)?.inheriting;
+        let path = read_path(mem, path, path_len)?;
+        let (read, write) = (base.contains(Rights::FD_READ), base.contains(Rights::FD_WRITE));
+        if oflags.contains(Oflags::DIRECTORY) && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
+            return Err(Errno::INVAL);
+        }
+        if write || oflags.intersects(Oflags::CREAT | Oflags::TRUNC) {
+            writable(mount)?;
+        }
+        let dir_desc = self.fds.get(fd)?;
+        if oflags.contains(Oflags::CREAT) {
+            dir_desc.require(Rights::PATH_CREATE_FILE)?;
+        }
+        if oflags.contains(Oflags::TRUNC) {
+            dir_desc.require(Rights::PATH_FILESTAT_SET_SIZE)?;
+        }
+        self.fds.has_room()?;
+        let now = self.now();
+        let fs = &mut *self.backends[mount.backend];
+        let found = resolve(fs, dir, &path, dirflags.contains(Lookupflags::SYMLINK_FOLLOW))?;
+        let (ino, filetype) = match found.found {
+            Some(_) if oflags.contains(Oflags::CREAT | Oflags::EXCL) => return Err(Errno::EXIST),
+            Some(existing) => existing,
+            None if !oflags.contains(Oflags::CREAT) => return Err(Errno::NOENT),
+            None if found.trailing_slash => return Err(Errno::ISDIR),
+            None => {
+                let name = found.entry(Errno::NOENT)?;
+                (fs.create(found.parent, name, NewNode::File, now)?, Filetype::RegularFile)
+            }
+        };
+        let kind = match filetype {
+            Filetype::SymbolicLink if oflags.contains(Oflags::DIRECTORY) => return Err(Errno::NOTDIR),
+            Filetype::SymbolicLink => return Err(Errno::LOOP),
+            Filetype::Directory if write || oflags.contains(Oflags::TRUNC) => return Err(Errno::ISDIR),
+            Filetype::Directory => Kind::Dir { mount, ino, preopen: None },
+            _ if oflags.contains(Oflags::DIRECTORY) => return Err(Errno::NOTDIR),
+            _ => {
+                if oflags.contains(Oflags::TRUNC) {
+                    fs.set_size(ino, 0, now)?;
+                }
+                Kind::File { mount, ino, pos: 0, readable: read, writable: write }
+            }
+        };
+        fs.open(ino)?;
+        let desc = Desc { kind, rights: inherited, inheriting: inherited, flags: fdflags };
+        let new_fd = match self.fds.insert(desc) {
+            Ok(new_fd) => new_fd,
+            Err(e) => {
+                self.backends[mount.backend].release(ino);
+                return Err(e);
+            }
+        };
+        put_u32(mem, opened_fd, new_fd)
+    }
+}
