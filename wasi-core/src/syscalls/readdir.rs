@@ -48,7 +48,9 @@ impl WasiCtx {
         let desc = self.fds.get(fd)?;
         let (mount, dir) = dir_of(desc)?;
         desc.require(Rights::FD_READDIR)?;
-        crate::memory::range(buf, buf_len as usize, u32::MAX as usize + 1)?;
+        if u64::from(buf) + u64::from(buf_len) > 1 << 32 {
+            return Err(Errno::FAULT);
+        }
         let fs = self.fs(mount);
         let parent = fs.lookup(dir, b"..")?;
         let mut packer = Packer { mem, at: buf, left: buf_len, error: None };
