@@ -168,3 +168,107 @@ pub(crate) fn is_ancestor(fs: &mut dyn VirtualFs, ancestor: Ino, mut ino: Ino) -
         ino = parent;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::{DirEntry, Ino};
+    use alloc::vec::Vec;
+    use wasi_abi::Filestat;
+
+    /// A read-only tree for resolution tests: (ino, parent, name, type, symlink target).
+    struct Tree(Vec<(Ino, Ino, &'static [u8], Filetype, &'static [u8])>);
+
+    impl VirtualFs for Tree {
+        fn root(&self) -> Ino {
+            1
+        }
+        fn lookup(&mut self, dir: Ino, name: &[u8]) -> Result<Ino, Errno> {
+            if self.stat(dir)?.filetype != Filetype::Directory {
+                return Err(Errno::NOTDIR);
+            }
+            if name == b".." {
+                return Ok(self.0.iter().find(|n| n.0 == dir).map_or(1, |n| n.1));
+            }
+            self.0.iter().find(|n| n.1 == dir && n.2 == name).map(|n| n.0).ok_or(Errno::NOENT)
+        }
+        fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
+            let filetype = if ino == 1 { Filetype::Directory } else { self.0.iter().find(|n| n.0 == ino).ok_or(Errno::NOENT)?.3 };
+            Ok(Filestat { dev: 0, ino, filetype, nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 })
+        }
+        fn read(&mut self, _: Ino, _: u64, _: &mut [u8]) -> Result<usize, Errno> {
+            Ok(0)
+        }
+        fn readlink(&mut self, ino: Ino) -> Result<Vec<u8>, Errno> {
+            Ok(self.0.iter().find(|n| n.0 == ino).ok_or(Errno::NOENT)?.4.into())
+        }
+        fn readdir(&mut self, _: Ino, _: u64, _: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
+            Ok(())
+        }
+    }
+
+    const D: Filetype = Filetype::Directory;
+    const F: Filetype = Filetype::RegularFile;
+    const L: Filetype = Filetype::SymbolicLink;
+
+    fn tree() -> Tree {
+        Tree(alloc::vec![
+            (2, 1, b"dir", D, b""),
+            (3, 2, b"file", F, b""),
+            (4, 1, b"to_file", L, b"dir/file"),
+            (5, 1, b"up", L, b"../outside"),
+            (6, 1, b"abs", L, b"/etc/passwd"),
+            (7, 1, b"loop", L, b"loop"),
+            (8, 2, b"back", L, b"../dir/file"),
+        ])
+    }
+
+    fn found(path: &[u8], follow: bool) -> Result<Option<(Ino, Filetype)>, Errno> {
+        resolve(&mut tree(), 1, path, follow).map(|r| r.found)
+    }
+
+    #[test]
+    fn plain_and_dotted_paths() {
+        assert_eq!(found(b"dir/file", false), Ok(Some((3, F))));
+        assert_eq!(found(b"./dir//./file", false), Ok(Some((3, F))));
+        assert_eq!(found(b"dir/../dir/file", false), Ok(Some((3, F))));
+        assert_eq!(found(b".", false), Ok(Some((1, D))));
+        assert_eq!(found(b"dir/..", false), Ok(Some((1, D))));
+        assert_eq!(found(b"missing", false), Ok(None));
+    }
+
+    #[test]
+    fn errors_on_the_way() {
+        assert_eq!(found(b"", false), Err(Errno::NOENT));
+        assert_eq!(found(b"missing/x", false), Err(Errno::NOENT));
+        assert_eq!(found(b"dir/file/x", false), Err(Errno::NOTDIR));
+        assert_eq!(found(b"dir/file/", false), Err(Errno::NOTDIR));
+        assert_eq!(found(b"dir\0", false), Err(Errno::INVAL));
+        let long = alloc::vec![b'a'; 256];
+        assert_eq!(found(&long, false), Err(Errno::NAMETOOLONG));
+    }
+
+    #[test]
+    fn escapes_are_refused() {
+        assert_eq!(found(b"/dir", false), Err(ESCAPE));
+        assert_eq!(found(b"..", false), Err(ESCAPE));
+        assert_eq!(found(b"dir/../..", false), Err(ESCAPE));
+        assert_eq!(found(b"up", true), Err(ESCAPE));
+        assert_eq!(found(b"abs", true), Err(ESCAPE));
+        // Not following the last symlink, nothing escapes.
+        assert_eq!(found(b"abs", false), Ok(Some((6, L))));
+    }
+
+    #[test]
+    fn symlinks() {
+        assert_eq!(found(b"to_file", true), Ok(Some((3, F))));
+        assert_eq!(found(b"to_file", false), Ok(Some((4, L))));
+        assert_eq!(found(b"dir/back", true), Ok(Some((3, F))));
+        assert_eq!(found(b"loop", true), Err(Errno::LOOP));
+        assert_eq!(found(b"loop/x", false), Err(Errno::LOOP));
+        // A trailing slash follows the link even without `follow`.
+        assert_eq!(found(b"to_file/", false), Err(Errno::NOTDIR));
+        // The sandbox root is the starting directory: `..` from `dir` may not leave it.
+        assert_eq!(resolve(&mut tree(), 2, b"back", true).map(|r| r.found), Err(ESCAPE));
+    }
+}
