@@ -1,0 +1,151 @@
+//! File contents as a sparse list of chunks: a write at offset 5 GiB costs one chunk, not
+//! 5 GiB, and appending grows only the last chunk (amortised, so appends stay linear).
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+/// Bytes covered by one chunk.
+pub const CHUNK: u64 = 64 * 1024;
+
+/// The bytes of a regular file. Absent chunks, and the part of a chunk past its stored
+/// length, read as zeros up to `size`.
+#[derive(Debug, Default)]
+pub struct Data {
+    chunks: BTreeMap<u64, Vec<u8>>,
+    size: u64,
+}
+
+impl Data {
+    /// The file size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// How many more bytes of storage writing `len` bytes at `offset` would take.
+    pub fn growth(&self, offset: u64, len: usize) -> u64 {
+        let end = offset + len as u64;
+        let mut extra = 0;
+        let mut at = offset;
+        while at < end {
+            let index = at / CHUNK;
+            let chunk_end = ((index + 1) * CHUNK).min(end);
+            let stored = self.chunks.get(&index).map_or(0, |c| c.len() as u64);
+            let needed = chunk_end - index * CHUNK;
+            extra += needed.saturating_sub(stored);
+            at = chunk_end;
+        }
+        extra
+    }
+
+    /// Copies out bytes at `offset`; returns how many (0 at or past the end).
+    pub fn read(&self, offset: u64, buf: &mut [u8]) -> usize {
+        if offset >= self.size {
+            return 0;
+        }
+        let n = buf.len().min((self.size - offset) as usize);
+        let mut done = 0usize;
+        while done < n {
+            let at = offset + done as u64;
+            let index = at / CHUNK;
+            let within = (at % CHUNK) as usize;
+            let take = (n - done).min(CHUNK as usize - within);
+            let out = &mut buf[done..done + take];
+            match self.chunks.get(&index) {
+                Some(chunk) if within < chunk.len() => {
+                    let have = (chunk.len() - within).min(take);
+                    out[..have].copy_from_slice(&chunk[within..within + have]);
+                    out[have..].fill(0);
+                }
+                _ => out.fill(0),
+            }
+            done += take;
+        }
+        n
+    }
+
+    /// Writes `data` at `offset`, growing the file; the caller has checked the quota.
+    pub fn write(&mut self, offset: u64, data: &[u8]) {
+        let mut done = 0usize;
+        while done < data.len() {
+            let at = offset + done as u64;
+            let index = at / CHUNK;
+            let within = (at % CHUNK) as usize;
+            let take = (data.len() - done).min(CHUNK as usize - within);
+            let chunk = self.chunks.entry(index).or_default();
+            if chunk.len() < within + take {
+                chunk.resize(within + take, 0);
+            }
+            chunk[within..within + take].copy_from_slice(&data[done..done + take]);
+            done += take;
+        }
+        self.size = self.size.max(offset + data.len() as u64);
+    }
+
+    /// Truncates or zero-extends to `size`; returns the bytes of storage freed.
+    pub fn set_size(&mut self, size: u64) -> u64 {
+        let mut freed = 0;
+        if size < self.size {
+            let first_gone = size.div_ceil(CHUNK);
+            for (_, chunk) in self.chunks.split_off(&first_gone) {
+                freed += chunk.len() as u64;
+            }
+            if let Some(last) = self.chunks.get_mut(&(size / CHUNK)) {
+                let keep = (size % CHUNK) as usize;
+                if size % CHUNK != 0 && last.len() > keep {
+                    freed += (last.len() - keep) as u64;
+                    last.truncate(keep);
+                }
+            }
+        }
+        self.size = size;
+        freed
+    }
+
+    /// Bytes of storage held.
+    pub fn stored(&self) -> u64 {
+        self.chunks.values().map(|c| c.len() as u64).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_write_far_away_is_cheap_and_reads_zeros() {
+        let mut d = Data::default();
+        d.write(5 << 30, b"end");
+        assert_eq!(d.size(), (5 << 30) + 3);
+        assert_eq!(d.stored(), 3);
+        let mut buf = [1u8; 8];
+        assert_eq!(d.read((5 << 30) - 5, &mut buf), 8);
+        assert_eq!(&buf, b"\0\0\0\0\0end");
+    }
+
+    #[test]
+    fn truncate_then_extend_reads_zeros() {
+        let mut d = Data::default();
+        d.write(0, &[7u8; 100_000]);
+        assert_eq!(d.set_size(10), 100_000 - 10);
+        d.set_size(70_000);
+        let mut buf = [9u8; 20];
+        assert_eq!(d.read(0, &mut buf), 20);
+        assert_eq!(&buf[..10], &[7u8; 10]);
+        assert_eq!(&buf[10..], &[0u8; 10]);
+        let mut far = [9u8; 4];
+        d.read(69_000, &mut far);
+        assert_eq!(far, [0; 4]);
+    }
+
+    #[test]
+    fn writes_across_chunks_round_trip() {
+        let mut d = Data::default();
+        let data: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+        d.write(1000, &data);
+        let mut back = alloc::vec![0u8; 200_000];
+        assert_eq!(d.read(1000, &mut back), 200_000);
+        assert_eq!(back, data);
+        assert_eq!(d.growth(1000, 10), 0);
+        assert_eq!(d.growth(CHUNK * 10, 10), 10);
+    }
+}

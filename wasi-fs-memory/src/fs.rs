@@ -1,0 +1,355 @@
+//! `MemoryFs`: the inode table and the `VirtualFs` operations over it.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use wasi_core::wasi_abi::{Errno, Filestat};
+use wasi_core::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
+
+use crate::data::Data;
+use crate::dir::Dir;
+use crate::node::{Content, Node};
+
+/// What an inode or a directory entry costs against the quota besides its data: keeps a
+/// guest creating millions of empty files within the quota too.
+const ENTRY_COST: u64 = 64;
+
+/// Longest name, as on common POSIX filesystems.
+const MAX_NAME: usize = 255;
+
+/// Largest file, as `i64::MAX` (offsets are signed in preview1).
+const MAX_FILE: u64 = i64::MAX as u64;
+
+/// The root directory's inode number.
+const ROOT: Ino = 1;
+
+/// An in-memory filesystem. Inode numbers start at 1 (the root) and are never reused.
+#[derive(Debug)]
+pub struct MemoryFs {
+    nodes: BTreeMap<Ino, Node>,
+    next_ino: Ino,
+    used: u64,
+    quota: u64,
+}
+
+impl Default for MemoryFs {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryFs {
+    /// An empty filesystem with no quota.
+    pub fn new() -> Self {
+        Self::with_quota(u64::MAX)
+    }
+
+    /// An empty filesystem that answers `ENOSPC` once `bytes` are used.
+    pub fn with_quota(bytes: u64) -> Self {
+        let mut nodes = BTreeMap::new();
+        nodes.insert(ROOT, Node::new(Content::Dir(Dir::new(ROOT)), 0));
+        MemoryFs { nodes, next_ino: ROOT + 1, used: ENTRY_COST, quota: bytes }
+    }
+
+    /// Bytes counted against the quota.
+    pub fn bytes_used(&self) -> u64 {
+        self.used
+    }
+
+    fn node(&self, ino: Ino) -> Result<&Node, Errno> {
+        self.nodes.get(&ino).ok_or(Errno::NOENT)
+    }
+
+    fn node_mut(&mut self, ino: Ino) -> Result<&mut Node, Errno> {
+        self.nodes.get_mut(&ino).ok_or(Errno::NOENT)
+    }
+
+    fn dir(&self, ino: Ino) -> Result<&Dir, Errno> {
+        match &self.node(ino)?.content {
+            Content::Dir(d) => Ok(d),
+            _ => Err(Errno::NOTDIR),
+        }
+    }
+
+    fn dir_mut(&mut self, ino: Ino) -> Result<&mut Dir, Errno> {
+        match &mut self.node_mut(ino)?.content {
+            Content::Dir(d) => Ok(d),
+            _ => Err(Errno::NOTDIR),
+        }
+    }
+
+    /// Takes `bytes` of quota, or answers `ENOSPC` taking nothing.
+    fn charge(&mut self, bytes: u64) -> Result<(), Errno> {
+        let used = self.used.checked_add(bytes).ok_or(Errno::NOSPC)?;
+        if used > self.quota {
+            return Err(Errno::NOSPC);
+        }
+        self.used = used;
+        Ok(())
+    }
+
+    /// Marks a directory's contents as changed.
+    fn touch_dir(&mut self, dir: Ino, now: Timestamp) {
+        if let Ok(node) = self.node_mut(dir) {
+            node.mtim = now;
+            node.ctim = now;
+        }
+    }
+
+    /// Drops one link to `ino`; frees it when no name and no fd is left.
+    fn unref(&mut self, ino: Ino, now: Timestamp) {
+        let Ok(node) = self.node_mut(ino) else { return };
+        node.nlink = node.nlink.saturating_sub(1);
+        node.ctim = now;
+        self.free_if_unused(ino);
+    }
+
+    fn free_if_unused(&mut self, ino: Ino) {
+        let unused = self.nodes.get(&ino).is_some_and(|n| n.open == 0 && n.nlink == 0);
+        if unused && ino != ROOT {
+            if let Some(node) = self.nodes.remove(&ino) {
+                self.used = self.used.saturating_sub(node.stored() + ENTRY_COST);
+            }
+        }
+    }
+
+    fn check_name(name: &[u8]) -> Result<(), Errno> {
+        if name.len() > MAX_NAME {
+            return Err(Errno::NAMETOOLONG);
+        }
+        Ok(())
+    }
+
+    /// Removes the entry `name` of `dir` for `unlink`/`rmdir`, after `check` approves the node.
+    fn remove_entry(&mut self, dir: Ino, name: &[u8], now: Timestamp, check: impl Fn(&Node) -> Result<(), Errno>) -> Result<(), Errno> {
+        let ino = self.dir(dir)?.get(name).ok_or(Errno::NOENT)?;
+        check(self.node(ino)?)?;
+        self.dir_mut(dir)?.remove(name);
+        self.used = self.used.saturating_sub(ENTRY_COST);
+        let is_dir = matches!(self.node(ino)?.content, Content::Dir(_));
+        if is_dir {
+            // The directory loses its name and its own `.`; the parent loses the `..`.
+            self.node_mut(ino)?.nlink = 1;
+            if let Ok(parent) = self.node_mut(dir) {
+                parent.nlink = parent.nlink.saturating_sub(1);
+            }
+        }
+        self.touch_dir(dir, now);
+        self.unref(ino, now);
+        Ok(())
+    }
+}
+
+impl VirtualFs for MemoryFs {
+    fn root(&self) -> Ino {
+        ROOT
+    }
+
+    fn features(&self) -> Features {
+        Features { hard_links: true, symlinks: true, max_file_size: MAX_FILE, max_name_len: MAX_NAME }
+    }
+
+    fn lookup(&mut self, dir: Ino, name: &[u8]) -> Result<Ino, Errno> {
+        let d = self.dir(dir)?;
+        if name == b".." {
+            return Ok(d.parent);
+        }
+        d.get(name).ok_or(Errno::NOENT)
+    }
+
+    fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
+        let n = self.node(ino)?;
+        let size = match &n.content {
+            Content::File(d) => d.size(),
+            Content::Dir(_) => 4096,
+            Content::Symlink(t) => t.len() as u64,
+        };
+        Ok(Filestat { dev: 0, ino, filetype: n.filetype(), nlink: n.nlink, size, atim: n.atim, mtim: n.mtim, ctim: n.ctim })
+    }
+
+    fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        match &self.node(ino)?.content {
+            Content::File(d) => Ok(d.read(offset, buf)),
+            Content::Dir(_) => Err(Errno::ISDIR),
+            Content::Symlink(_) => Err(Errno::INVAL),
+        }
+    }
+
+    fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
+        offset.checked_add(data.len() as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
+        let growth = match &self.node(ino)?.content {
+            Content::File(d) => d.growth(offset, data.len()),
+            Content::Dir(_) => return Err(Errno::ISDIR),
+            Content::Symlink(_) => return Err(Errno::INVAL),
+        };
+        self.charge(growth)?;
+        let node = self.node_mut(ino)?;
+        if let Content::File(d) = &mut node.content {
+            d.write(offset, data);
+        }
+        node.mtim = now;
+        node.ctim = now;
+        Ok(data.len())
+    }
+
+    fn set_size(&mut self, ino: Ino, size: u64, now: Timestamp) -> Result<(), Errno> {
+        if size > MAX_FILE {
+            return Err(Errno::FBIG);
+        }
+        let node = self.node_mut(ino)?;
+        let freed = match &mut node.content {
+            Content::File(d) => d.set_size(size),
+            Content::Dir(_) => return Err(Errno::ISDIR),
+            Content::Symlink(_) => return Err(Errno::INVAL),
+        };
+        node.mtim = now;
+        node.ctim = now;
+        self.used = self.used.saturating_sub(freed);
+        Ok(())
+    }
+
+    fn set_times(&mut self, ino: Ino, atim: Option<Timestamp>, mtim: Option<Timestamp>, now: Timestamp) -> Result<(), Errno> {
+        let node = self.node_mut(ino)?;
+        if let Some(t) = atim {
+            node.atim = t;
+        }
+        if let Some(t) = mtim {
+            node.mtim = t;
+        }
+        node.ctim = now;
+        Ok(())
+    }
+
+    fn create(&mut self, dir: Ino, name: &[u8], new: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
+        Self::check_name(name)?;
+        if self.dir(dir)?.get(name).is_some() {
+            return Err(Errno::EXIST);
+        }
+        let (content, bytes) = match new {
+            NewNode::File => (Content::File(Data::default()), 0),
+            NewNode::Directory => (Content::Dir(Dir::new(dir)), 0),
+            NewNode::Symlink(target) => (Content::Symlink(target.into()), target.len() as u64),
+        };
+        self.charge(2 * ENTRY_COST + bytes)?;
+        let ino = self.next_ino;
+        self.next_ino += 1;
+        let is_dir = matches!(content, Content::Dir(_));
+        self.nodes.insert(ino, Node::new(content, now));
+        self.dir_mut(dir)?.insert(name, ino);
+        if is_dir {
+            self.node_mut(dir)?.nlink += 1;
+        }
+        self.touch_dir(dir, now);
+        Ok(ino)
+    }
+
+    fn readlink(&mut self, ino: Ino) -> Result<Vec<u8>, Errno> {
+        match &self.node(ino)?.content {
+            Content::Symlink(t) => Ok(t.clone()),
+            _ => Err(Errno::INVAL),
+        }
+    }
+
+    fn link(&mut self, ino: Ino, new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
+        Self::check_name(new_name)?;
+        if matches!(self.node(ino)?.content, Content::Dir(_)) {
+            return Err(Errno::PERM);
+        }
+        if self.dir(new_dir)?.get(new_name).is_some() {
+            return Err(Errno::EXIST);
+        }
+        self.charge(ENTRY_COST)?;
+        self.dir_mut(new_dir)?.insert(new_name, ino);
+        let node = self.node_mut(ino)?;
+        node.nlink += 1;
+        node.ctim = now;
+        self.touch_dir(new_dir, now);
+        Ok(())
+    }
+
+    fn unlink(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
+        self.remove_entry(dir, name, now, |n| match n.content {
+            Content::Dir(_) => Err(Errno::ISDIR),
+            _ => Ok(()),
+        })
+    }
+
+    fn rmdir(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
+        self.remove_entry(dir, name, now, |n| match &n.content {
+            Content::Dir(d) if d.is_empty() => Ok(()),
+            Content::Dir(_) => Err(Errno::NOTEMPTY),
+            _ => Err(Errno::NOTDIR),
+        })
+    }
+
+    fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
+        Self::check_name(new_name)?;
+        let ino = self.dir(old_dir)?.get(old_name).ok_or(Errno::NOENT)?;
+        let moving_dir = matches!(self.node(ino)?.content, Content::Dir(_));
+        let replaced = self.dir(new_dir)?.get(new_name);
+        if replaced == Some(ino) {
+            return Ok(());
+        }
+        if let Some(victim) = replaced {
+            match (&self.node(victim)?.content, moving_dir) {
+                (Content::Dir(d), true) if !d.is_empty() => return Err(Errno::NOTEMPTY),
+                (Content::Dir(_), true) => {}
+                (Content::Dir(_), false) => return Err(Errno::ISDIR),
+                (_, true) => return Err(Errno::NOTDIR),
+                (_, false) => {}
+            }
+        }
+        self.dir_mut(old_dir)?.remove(old_name);
+        match replaced {
+            Some(victim) => {
+                self.dir_mut(new_dir)?.replace(new_name, ino);
+                self.used = self.used.saturating_sub(ENTRY_COST);
+                if moving_dir {
+                    // The replaced empty directory loses its name, its `.`, and the
+                    // `..` it gave the new parent.
+                    self.node_mut(victim)?.nlink = 1;
+                    let parent = self.node_mut(new_dir)?;
+                    parent.nlink = parent.nlink.saturating_sub(1);
+                }
+                self.unref(victim, now);
+            }
+            None => self.dir_mut(new_dir)?.insert(new_name, ino),
+        }
+        if moving_dir {
+            if let Content::Dir(d) = &mut self.node_mut(ino)?.content {
+                d.parent = new_dir;
+            }
+            if old_dir != new_dir {
+                let old = self.node_mut(old_dir)?;
+                old.nlink = old.nlink.saturating_sub(1);
+                self.node_mut(new_dir)?.nlink += 1;
+            }
+        }
+        self.node_mut(ino)?.ctim = now;
+        self.touch_dir(old_dir, now);
+        self.touch_dir(new_dir, now);
+        Ok(())
+    }
+
+    fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
+        let d = self.dir(dir)?;
+        for (next, name, ino) in d.after(cookie) {
+            let filetype = self.nodes.get(&ino).map_or(wasi_core::wasi_abi::Filetype::Unknown, Node::filetype);
+            if !sink(DirEntry { name, ino, filetype, next }) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, ino: Ino) -> Result<(), Errno> {
+        self.node_mut(ino)?.open += 1;
+        Ok(())
+    }
+
+    fn release(&mut self, ino: Ino) {
+        if let Ok(node) = self.node_mut(ino) {
+            node.open = node.open.saturating_sub(1);
+        }
+        self.free_if_unused(ino);
+    }
+}
