@@ -28,7 +28,9 @@ pub fn range(offset: u32, len: usize, size: usize) -> Result<core::ops::Range<us
     Ok(start..end)
 }
 
-impl GuestMemory for [u8] {
+/// A memory in this address space, borrowed for one call: pass `&mut slice` where a
+/// `&mut dyn GuestMemory` is wanted.
+impl GuestMemory for &mut [u8] {
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
         buf.copy_from_slice(&self[range(offset, buf.len(), self.len())?]);
         Ok(())
@@ -41,6 +43,6 @@ impl GuestMemory for [u8] {
     }
 
     fn direct(&mut self) -> Option<&mut [u8]> {
-        Some(self)
+        Some(&mut **self)
     }
 }

@@ -1,0 +1,101 @@
+//! The 46 imports bound into `wasmi`, generated from `wasi_abi::for_each_function!`, and
+//! running a command module's `_start`.
+
+use std::fmt;
+
+use wasi_core::wasi_abi::{self, MODULE};
+use wasi_core::{errno_code, Errno, WasiCtx};
+use wasmi::{Caller, Engine, Linker, Memory, Module, Store};
+
+/// What the imports reach: the WASI state and the guest's memory once it is known.
+struct State {
+    ctx: WasiCtx,
+    memory: Option<Memory>,
+}
+
+/// Why a guest could not run to its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    /// The module is not valid wasm, or its imports cannot be satisfied.
+    Load(String),
+    /// The module exports no memory named `memory`.
+    NoMemory,
+    /// The module exports no `_start` function of type `() -> ()`.
+    NoStart,
+    /// The guest trapped.
+    Trap(String),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Load(e) => write!(f, "cannot load module: {e}"),
+            RunError::NoMemory => f.write_str("module exports no memory named \"memory\""),
+            RunError::NoStart => f.write_str("module exports no `_start` function of type () -> ()"),
+            RunError::Trap(e) => write!(f, "guest trapped: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+macro_rules! bind_all {
+    ($($name:ident($($p:ident: $t:ident),*) -> $ret:ident;)*) => {
+        /// Defines every preview1 import in `linker`.
+        fn add_to_linker(linker: &mut Linker<State>) -> Result<(), wasmi::Error> {
+            $( bind_all!(@one linker $ret $name($($p: $t),*)); )*
+            Ok(())
+        }
+    };
+    (@one $linker:ident Errno $name:ident($($p:ident: $t:ident),*)) => {
+        $linker.func_wrap(MODULE, stringify!($name), |mut caller: Caller<'_, State>, $($p: $t),*| -> u32 {
+            let Some(memory) = caller.data().memory else {
+                return u32::from(Errno::FAULT.raw());
+            };
+            let (mut mem, state) = memory.data_and_store_mut(&mut caller);
+            errno_code(state.ctx.$name(&mut mem, $($p),*))
+        })?;
+    };
+    (@one $linker:ident Exit $name:ident($($p:ident: $t:ident),*)) => {
+        $linker.func_wrap(MODULE, stringify!($name), |mut caller: Caller<'_, State>, $($p: $t),*| -> Result<(), wasmi::Error> {
+            let exit = match caller.data().memory {
+                Some(memory) => {
+                    let (mut mem, state) = memory.data_and_store_mut(&mut caller);
+                    state.ctx.$name(&mut mem, $($p),*)
+                }
+                None => caller.data_mut().ctx.$name(&mut &mut [][..], $($p),*),
+            };
+            Err(wasmi::Error::i32_exit(exit.0))
+        })?;
+    };
+}
+
+wasi_abi::for_each_function!(bind_all);
+
+/// Instantiates a command module with `ctx` and runs `_start`. Returns the exit code (0 if
+/// `_start` returns, the `proc_exit` code otherwise) and the context, whose backends hold
+/// what the guest wrote.
+pub fn run(wasm: &[u8], ctx: WasiCtx) -> Result<(i32, WasiCtx), RunError> {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wasm).map_err(|e| RunError::Load(e.to_string()))?;
+    let mut store = Store::new(&engine, State { ctx, memory: None });
+    let mut linker = Linker::new(&engine);
+    add_to_linker(&mut linker).map_err(|e| RunError::Load(e.to_string()))?;
+    let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| RunError::Load(e.to_string()))?;
+    let memory = instance.get_memory(&store, "memory").ok_or(RunError::NoMemory)?;
+    store.data_mut().memory = Some(memory);
+    let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|_| RunError::NoStart)?;
+    let code = match start.call(&mut store, ()) {
+        Ok(()) => 0,
+        Err(e) => match e.i32_exit_status() {
+            Some(code) => code,
+            None => {
+                store.data_mut().ctx.flush();
+                return Err(RunError::Trap(e.to_string()));
+            }
+        },
+    };
+    let mut state = store.into_data();
+    state.ctx.flush();
+    Ok((code, state.ctx))
+}

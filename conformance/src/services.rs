@@ -1,0 +1,138 @@
+//! Native host services for `wasi-core`: the system clock, the OS random source, the
+//! process's stdio, and in-memory streams for tests.
+
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::rc::Rc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use wasi_core::{Clock, Errno, InputStream, OutputStream, Random, Readiness};
+
+/// Wall-clock time from `SystemTime`, monotonic time from an `Instant` taken at creation;
+/// `sleep` really sleeps.
+#[derive(Debug)]
+pub struct SystemClock {
+    start: Instant,
+}
+
+impl Default for SystemClock {
+    fn default() -> Self {
+        SystemClock { start: Instant::now() }
+    }
+}
+
+impl Clock for SystemClock {
+    fn realtime(&mut self) -> u64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
+    }
+
+    fn monotonic(&mut self) -> u64 {
+        self.start.elapsed().as_nanos() as u64
+    }
+
+    fn sleep(&mut self, ns: u64) {
+        std::thread::sleep(Duration::from_nanos(ns));
+    }
+}
+
+/// Random bytes from the operating system.
+#[derive(Debug, Default)]
+pub struct OsRandom;
+
+impl Random for OsRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // The OS source failing is not something a guest can act on; fall back to a
+        // clock-seeded xorshift rather than handing out zeros.
+        if getrandom::fill(buf).is_err() {
+            let mut x = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0x9e37_79b9, |d| d.as_nanos() as u64) | 1;
+            for b in buf {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+        }
+    }
+}
+
+/// The process's stdin.
+#[derive(Debug, Default)]
+pub struct HostStdin;
+
+impl InputStream for HostStdin {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        std::io::stdin().lock().read(buf).map_err(|_| Errno::IO)
+    }
+}
+
+/// The process's stdout.
+#[derive(Debug, Default)]
+pub struct HostStdout;
+
+impl OutputStream for HostStdout {
+    fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
+        std::io::stdout().lock().write_all(data).map_err(|_| Errno::IO)
+    }
+
+    fn flush(&mut self) -> Result<(), Errno> {
+        std::io::stdout().lock().flush().map_err(|_| Errno::IO)
+    }
+}
+
+/// The process's stderr.
+#[derive(Debug, Default)]
+pub struct HostStderr;
+
+impl OutputStream for HostStderr {
+    fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
+        std::io::stderr().lock().write_all(data).map_err(|_| Errno::IO)
+    }
+}
+
+/// A stdin that yields fixed bytes, then end of stream.
+#[derive(Debug, Default)]
+pub struct BytesInput {
+    data: Vec<u8>,
+    at: usize,
+}
+
+impl BytesInput {
+    /// A stream of `data`.
+    pub fn new(data: impl Into<Vec<u8>>) -> Self {
+        BytesInput { data: data.into(), at: 0 }
+    }
+}
+
+impl InputStream for BytesInput {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        let n = buf.len().min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+
+    fn readiness(&mut self) -> Readiness {
+        match self.data.len() - self.at {
+            0 => Readiness::Hangup,
+            n => Readiness::Ready { nbytes: n as u64 },
+        }
+    }
+}
+
+/// An output stream that keeps what is written, readable through a shared handle.
+#[derive(Debug, Default, Clone)]
+pub struct Captured(Rc<RefCell<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far.
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.borrow().clone()
+    }
+}
+
+impl OutputStream for Captured {
+    fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(())
+    }
+}
