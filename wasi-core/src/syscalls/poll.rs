@@ -36,16 +36,18 @@ impl WasiCtx {
         Subscription::decode(&b)
     }
 
-    /// Decodes what a subscription waits for. A bad fd fails the whole call with `EBADF`,
-    /// as wasmtime does.
-    fn wait_of(&mut self, sub: &Subscription, now_mono: u64) -> Result<Wait, Errno> {
+    /// Decodes what a subscription waits for; relative timeouts count from `start`, the
+    /// call's start on the monotonic and real clocks. A bad fd fails the whole call with
+    /// `EBADF`, as wasmtime does.
+    fn wait_of(&mut self, sub: &Subscription, start: (u64, u64)) -> Result<Wait, Errno> {
+        let (start_mono, start_real) = start;
         Ok(match sub.u {
             SubscriptionU::Clock(c) => {
                 let abs = c.flags.contains(Subclockflags::SUBSCRIPTION_CLOCK_ABSTIME);
                 let deadline = match (c.id, abs) {
                     (Clockid::Monotonic, true) => c.timeout,
-                    (Clockid::Realtime, true) => now_mono.saturating_add(c.timeout.saturating_sub(self.clock.realtime())),
-                    (Clockid::Monotonic | Clockid::Realtime, false) => now_mono.saturating_add(c.timeout),
+                    (Clockid::Realtime, true) => start_mono.saturating_add(c.timeout.saturating_sub(start_real)),
+                    (Clockid::Monotonic | Clockid::Realtime, false) => start_mono.saturating_add(c.timeout),
                     _ => return Err(Errno::INVAL),
                 };
                 Wait::Clock(deadline)
@@ -75,6 +77,7 @@ impl WasiCtx {
         if nsubscriptions == 0 {
             return Err(Errno::INVAL);
         }
+        let start = (self.clock.monotonic(), self.clock.realtime());
         let mut waits = 0usize;
         loop {
             let now = self.clock.monotonic();
@@ -83,7 +86,7 @@ impl WasiCtx {
             let mut ready = 0u32;
             for i in 0..nsubscriptions {
                 let sub = self.subscription(mem, in_, i)?;
-                match self.wait_of(&sub, now)? {
+                match self.wait_of(&sub, start)? {
                     Wait::Clock(at) if at <= now => ready += 1,
                     Wait::Clock(at) => earliest = Some(earliest.map_or(at, |e| e.min(at))),
                     Wait::Ready(..) => ready += 1,
@@ -92,7 +95,7 @@ impl WasiCtx {
             }
             let expire_all = waits >= MAX_WAITS;
             if ready > 0 || expire_all {
-                let written = self.write_events(mem, in_, out, nsubscriptions, now, expire_all.then_some(earliest).flatten())?;
+                let written = self.write_events(mem, in_, out, nsubscriptions, start, now, expire_all.then_some(earliest).flatten())?;
                 return put_u32(mem, nevents, written);
             }
             let timeout = earliest.map(|e| e - now);
@@ -107,12 +110,13 @@ impl WasiCtx {
 
     /// Writes the events of the subscriptions that are ready at `now` (and clocks due by
     /// `force_until`, when waiting was given up); returns how many.
-    fn write_events(&mut self, mem: &mut dyn GuestMemory, in_: u32, out: u32, n: u32, now: u64, force_until: Option<u64>) -> Result<u32, Errno> {
+    #[allow(clippy::too_many_arguments)]
+    fn write_events(&mut self, mem: &mut dyn GuestMemory, in_: u32, out: u32, n: u32, start: (u64, u64), now: u64, force_until: Option<u64>) -> Result<u32, Errno> {
         let due = force_until.unwrap_or(now).max(now);
         let mut written = 0u32;
         for i in 0..n {
             let sub = self.subscription(mem, in_, i)?;
-            let (ty, nbytes, flags) = match self.wait_of(&sub, now)? {
+            let (ty, nbytes, flags) = match self.wait_of(&sub, start)? {
                 Wait::Clock(at) if at <= due => (Eventtype::Clock, 0, Eventrwflags::empty()),
                 Wait::Ready(ty, nbytes, flags) => (ty, nbytes, flags),
                 _ => continue,

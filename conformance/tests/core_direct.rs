@@ -1,0 +1,107 @@
+//! The core driven directly, without a wasm engine: deterministic clocks for
+//! `poll_oneoff`, and every syscall fed hostile arguments.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use conformance::OsRandom;
+use wasi_core::wasi_abi::{self, Clockid, Event, Eventtype, Subclockflags, Subscription, SubscriptionClock, SubscriptionU};
+use wasi_core::{Clock, Errno, WasiCtx};
+use wasi_fs_memory::MemoryFs;
+
+/// A clock that only moves when slept on, recording each sleep.
+#[derive(Clone, Default)]
+struct VirtualClock {
+    now: Rc<Cell<u64>>,
+    sleeps: Rc<Cell<u32>>,
+}
+
+impl Clock for VirtualClock {
+    fn realtime(&mut self) -> u64 {
+        1_700_000_000_000_000_000 + self.now.get()
+    }
+    fn monotonic(&mut self) -> u64 {
+        self.now.get()
+    }
+    fn sleep(&mut self, ns: u64) {
+        self.now.set(self.now.get() + ns);
+        self.sleeps.set(self.sleeps.get() + 1);
+    }
+}
+
+fn ctx(clock: VirtualClock) -> WasiCtx {
+    let mut b = WasiCtx::builder();
+    b.arg("direct").clock(Box::new(clock)).random(Box::new(OsRandom));
+    let fs = b.backend(Box::new(MemoryFs::new()));
+    b.preopen("/", fs, false);
+    b.build().unwrap()
+}
+
+fn clock_sub(userdata: u64, timeout: u64, flags: Subclockflags) -> [u8; 48] {
+    Subscription { userdata, u: SubscriptionU::Clock(SubscriptionClock { id: Clockid::Monotonic, timeout, precision: 0, flags }) }.encode()
+}
+
+#[test]
+fn a_relative_sleep_sleeps_once_for_its_duration() {
+    let clock = VirtualClock::default();
+    let mut ctx = ctx(clock.clone());
+    let mut mem = vec![0u8; 4096];
+    mem[..48].copy_from_slice(&clock_sub(9, 10_000_000, Subclockflags::empty()));
+    ctx.poll_oneoff(&mut mem.as_mut_slice(), 0, 1024, 1, 2048).unwrap();
+    assert_eq!(u32::from_le_bytes(mem[2048..2052].try_into().unwrap()), 1);
+    let event = Event::decode(mem[1024..1056].try_into().unwrap()).unwrap();
+    assert_eq!((event.userdata, event.ty, event.error), (9, Eventtype::Clock, Errno::SUCCESS));
+    assert_eq!(clock.sleeps.get(), 1);
+    assert_eq!(clock.now.get(), 10_000_000);
+}
+
+#[test]
+fn only_the_earliest_timer_fires() {
+    let clock = VirtualClock::default();
+    let mut ctx = ctx(clock.clone());
+    let mut mem = vec![0u8; 4096];
+    mem[..48].copy_from_slice(&clock_sub(1, 50_000_000, Subclockflags::empty()));
+    mem[48..96].copy_from_slice(&clock_sub(2, 5_000_000, Subclockflags::empty()));
+    mem[96..144].copy_from_slice(&clock_sub(3, 20_000_000, Subclockflags::SUBSCRIPTION_CLOCK_ABSTIME));
+    ctx.poll_oneoff(&mut mem.as_mut_slice(), 0, 1024, 3, 2048).unwrap();
+    assert_eq!(u32::from_le_bytes(mem[2048..2052].try_into().unwrap()), 1);
+    assert_eq!(Event::decode(mem[1024..1056].try_into().unwrap()).unwrap().userdata, 2);
+    assert_eq!(clock.now.get(), 5_000_000);
+    // The absolute deadline is now 15 ms away.
+    ctx.poll_oneoff(&mut mem.as_mut_slice(), 96, 1024, 1, 2048).unwrap();
+    assert_eq!(clock.now.get(), 20_000_000);
+}
+
+/// Calls every syscall with each argument set to a hostile value (out-of-range pointers,
+/// lengths, fds, flags): the answer must be an errno (or an exit for `proc_exit`), never a
+/// panic.
+#[test]
+fn every_syscall_survives_hostile_arguments() {
+    macro_rules! call_all {
+        ($($name:ident($($p:ident: $t:ident),*) -> $ret:ident;)*) => {
+            fn call_all(ctx: &mut WasiCtx, mem: &mut [u8], v32: u32, v64: u64) -> usize {
+                let mut calls = 0;
+                $(
+                    #[allow(unused_variables)]
+                    {
+                        $(let $p: $t = call_all!(@value $t v32 v64);)*
+                        let _ = ctx.$name(&mut &mut *mem, $($p),*);
+                        calls += 1;
+                    }
+                )*
+                calls
+            }
+        };
+        (@value u32 $v32:ident $v64:ident) => { $v32 };
+        (@value u64 $v32:ident $v64:ident) => { $v64 };
+    }
+    wasi_abi::for_each_function!(call_all);
+
+    for v32 in [0u32, 1, 3, 4095, 4096, 0x7fff_ffff, 0x8000_0000, u32::MAX - 7, u32::MAX] {
+        for v64 in [0u64, 1, 1 << 32, i64::MAX as u64, u64::MAX] {
+            let mut ctx = ctx(VirtualClock::default());
+            let mut mem = vec![0xA5u8; 4096];
+            assert_eq!(call_all(&mut ctx, &mut mem, v32, v64), wasi_abi::FUNCTIONS.len());
+        }
+    }
+}
