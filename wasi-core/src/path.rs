@@ -176,8 +176,11 @@ mod tests {
     use alloc::vec::Vec;
     use wasi_abi::Filestat;
 
-    /// A read-only tree for resolution tests: (ino, parent, name, type, symlink target).
-    struct Tree(Vec<(Ino, Ino, &'static [u8], Filetype, &'static [u8])>);
+    /// One inode of a test tree: (ino, parent, name, type, symlink target).
+    type Node = (Ino, Ino, &'static [u8], Filetype, &'static [u8]);
+
+    /// A read-only tree for resolution tests.
+    struct Tree(Vec<Node>);
 
     impl VirtualFs for Tree {
         fn root(&self) -> Ino {

@@ -21,7 +21,6 @@ where
 impl WasiCtx {
     /// Opens a file or directory relative to a directory fd. The fd is readable if
     /// `fs_rights_base` has `fd_read`, writable if it has `fd_write`, as in wasmtime.
-    #[allow(clippy::too_many_arguments)]
     pub fn path_open(
         &mut self,
         mem: &mut dyn GuestMemory,

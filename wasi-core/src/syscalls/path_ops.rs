@@ -100,7 +100,6 @@ impl WasiCtx {
     }
 
     /// Creates a hard link to an existing file.
-    #[allow(clippy::too_many_arguments)]
     pub fn path_link(&mut self, mem: &mut dyn GuestMemory, old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32) -> Result<(), Errno> {
         let old_flags: Lookupflags = flags(old_flags.into())?;
         let follow = old_flags.contains(Lookupflags::SYMLINK_FOLLOW);
@@ -156,7 +155,6 @@ impl WasiCtx {
     }
 
     /// Sets the access and modification times of a path.
-    #[allow(clippy::too_many_arguments)]
     pub fn path_filestat_set_times(&mut self, mem: &mut dyn GuestMemory, fd: u32, flags_: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32) -> Result<(), Errno> {
         let now = self.now();
         let (atim, mtim) = times(atim, mtim, fst_flags, now)?;

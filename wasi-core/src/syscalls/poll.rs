@@ -110,7 +110,6 @@ impl WasiCtx {
 
     /// Writes the events of the subscriptions that are ready at `now` (and clocks due by
     /// `force_until`, when waiting was given up); returns how many.
-    #[allow(clippy::too_many_arguments)]
     fn write_events(&mut self, mem: &mut dyn GuestMemory, in_: u32, out: u32, n: u32, start: (u64, u64), now: u64, force_until: Option<u64>) -> Result<u32, Errno> {
         let due = force_until.unwrap_or(now).max(now);
         let mut written = 0u32;
