@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 if command -v rustup >/dev/null; then
   rustup target add wasm32-wasip1
 fi
-cargo build --release --manifest-path conformance/guests/Cargo.toml --bin demo
+cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target --bin demo
 cargo build --release -p conformance --bin wasi-run
 
 data=$(mktemp -d)

@@ -22,7 +22,7 @@ fn guest_wasm(name: &str) -> Vec<u8> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm32-wasip1/release"));
     let path = dir.join(format!("{name}.wasm"));
     std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("{}: {e}; build the guests first: cargo build --release --manifest-path conformance/guests/Cargo.toml", path.display())
+        panic!("{}: {e}; build the guests first: cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target", path.display())
     })
 }
 
