@@ -105,3 +105,25 @@ fn every_syscall_survives_hostile_arguments() {
         }
     }
 }
+
+#[test]
+fn the_fd_cap_answers_emfile_and_frees_on_close() {
+    let mut b = WasiCtx::builder();
+    b.clock(Box::new(VirtualClock::default())).random(Box::new(OsRandom)).max_open_fds(6);
+    let fs = b.backend(Box::new(MemoryFs::new()));
+    b.preopen("/", fs, false);
+    let mut ctx = b.build().unwrap();
+    let mut mem = vec![0u8; 256];
+    mem[..1].copy_from_slice(b".");
+    let rights = wasi_abi::Rights::FD_READ.bits();
+    let mut open = |ctx: &mut WasiCtx, mem: &mut Vec<u8>| ctx.path_open(&mut mem.as_mut_slice(), 3, 0, 0, 1, 0, rights, 0, 0, 64);
+    // stdio and the preopen hold 4 of the 6.
+    open(&mut ctx, &mut mem).unwrap();
+    open(&mut ctx, &mut mem).unwrap();
+    assert_eq!(open(&mut ctx, &mut mem), Err(Errno::MFILE));
+    ctx.fd_close(&mut mem.as_mut_slice(), 4).unwrap();
+    open(&mut ctx, &mut mem).unwrap();
+    assert_eq!(u32::from_le_bytes(mem[64..68].try_into().unwrap()), 4, "the freed number is reused");
+    // fd_renumber onto a number past the cap is EBADF, not a huge table.
+    assert_eq!(ctx.fd_renumber(&mut mem.as_mut_slice(), 4, u32::MAX), Err(Errno::BADF));
+}
