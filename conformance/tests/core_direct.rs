@@ -116,7 +116,7 @@ fn the_fd_cap_answers_emfile_and_frees_on_close() {
     let mut mem = vec![0u8; 256];
     mem[..1].copy_from_slice(b".");
     let rights = wasi_abi::Rights::FD_READ.bits();
-    let mut open = |ctx: &mut WasiCtx, mem: &mut Vec<u8>| ctx.path_open(&mut mem.as_mut_slice(), 3, 0, 0, 1, 0, rights, 0, 0, 64);
+    let open = |ctx: &mut WasiCtx, mem: &mut Vec<u8>| ctx.path_open(&mut mem.as_mut_slice(), 3, 0, 0, 1, 0, rights, 0, 0, 64);
     // stdio and the preopen hold 4 of the 6.
     open(&mut ctx, &mut mem).unwrap();
     open(&mut ctx, &mut mem).unwrap();
