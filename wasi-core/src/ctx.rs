@@ -48,6 +48,12 @@ impl WasiCtx {
         self.backends.get_mut(index).map(|b| &mut **b)
     }
 
+    /// Replaces stdin, for an embedder that has the guest's input only after building
+    /// (for instance a request body read before the guest starts).
+    pub fn set_stdin(&mut self, stream: Box<dyn InputStream>) {
+        self.stdin = stream;
+    }
+
     /// Flushes stdout and stderr.
     pub fn flush(&mut self) {
         let _ = self.stdout.flush();

@@ -1,0 +1,55 @@
+/** Thrown (or caught by start()) when the guest calls proc_exit. */
+export class ProcessExit extends Error {
+  readonly code: number;
+}
+
+export interface Mount {
+  /** The guest path of the preopened directory, e.g. "/" or "/data". */
+  path: string;
+  /** Only "memory" for now. */
+  backend?: 'memory';
+  /** Files to seed, by path relative to the mount: contents as string or bytes. */
+  files?: Record<string, string | Uint8Array | ArrayBuffer>;
+  /** Refuse every change below this mount with EPERM, as wasmtime does. */
+  readOnly?: boolean;
+}
+
+export interface Options {
+  args?: string[];
+  env?: Record<string, string>;
+  /** Guest paths of empty in-memory preopens (the @cloudflare/workers-wasi shape). */
+  preopens?: string[] | Record<string, unknown>;
+  /** Files seeded into the first mount (a "/" mount is made if there is none). */
+  fs?: Record<string, string | Uint8Array | ArrayBuffer>;
+  mounts?: Mount[];
+  /** Read fully before the guest starts. */
+  stdin?: ReadableStream<Uint8Array> | Uint8Array | ArrayBuffer | string;
+  /** Receives each chunk as the guest writes it; closed when the guest ends. */
+  stdout?: WritableStream<Uint8Array> | ((chunk: Uint8Array) => void);
+  stderr?: WritableStream<Uint8Array> | ((chunk: Uint8Array) => void);
+  /** Resolve start() with the exit code (default) instead of rejecting with ProcessExit. */
+  returnOnExit?: boolean;
+  /** Accepted for @cloudflare/workers-wasi compatibility; output is always streamed. */
+  streamStdio?: boolean;
+  version?: 'preview1';
+  /** Deterministic clocks for tests: now(0) realtime, now(1) monotonic, in nanoseconds. */
+  clock?: { now(id: 0 | 1): number | bigint; sleep?(ns: number): void };
+  /** Deterministic randomness for tests: fill the array. */
+  random?: (bytes: Uint8Array) => void;
+}
+
+export class WASI {
+  constructor(options?: Options);
+  readonly version: 'preview1';
+  /** The 46 wasi_snapshot_preview1 imports. */
+  readonly wasiImport: Record<string, Function>;
+  getImportObject(): { wasi_snapshot_preview1: Record<string, Function> };
+  /** Runs `_start`; resolves with the exit code (0 when `_start` returns). */
+  start(instance: WebAssembly.Instance): Promise<number>;
+  /** For reactor modules: binds the memory and calls `_initialize` if present. */
+  initialize(instance: WebAssembly.Instance): void;
+  /** Reads a file back from a mount (0 = the first). */
+  readFile(path: string, mount?: number): Uint8Array | undefined;
+  /** Writes a file into a mount (0 = the first), creating directories. */
+  writeFile(path: string, contents: string | Uint8Array | ArrayBuffer, mount?: number): void;
+}

@@ -1,0 +1,213 @@
+// The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's.
+
+import { hostCreate, hostDrop, hostReadFile, hostSetStdin, hostWriteFile } from './wasi_workers.js';
+import { hosts, ProcessExit } from './bridge.js';
+import { makeImports } from './imports.js';
+
+export { ProcessExit };
+
+let raw = null;
+
+/** Called once by the entry point with the glue's wasm exports. */
+export function setRawExports(exports) {
+  raw = exports;
+}
+
+const encoder = new TextEncoder();
+
+/** Frees a host's Rust state and JS bridge entry once its WASI object is collected. */
+const finalizer = new FinalizationRegistry((slot) => {
+  hostDrop(slot);
+  hosts[slot] = undefined;
+});
+
+function bytesOf(name, value) {
+  if (typeof value === 'string') return encoder.encode(value);
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw new TypeError(`${name} must be a string, Uint8Array or ArrayBuffer`);
+}
+
+function check(cond, message) {
+  if (!cond) throw new TypeError(message);
+}
+
+/** Reads a ReadableStream (or bytes) to one Uint8Array. */
+async function readAll(stdin) {
+  if (stdin === undefined || stdin === null) return new Uint8Array(0);
+  if (typeof stdin === 'string' || stdin instanceof Uint8Array || stdin instanceof ArrayBuffer) return bytesOf('options.stdin', stdin);
+  const reader = stdin.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const chunk = bytesOf('a stdin chunk', value);
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
+
+/** An output target: a WritableStream (written as the guest writes), a function, or nothing. */
+function sink(name, target) {
+  if (target === undefined || target === null) return { write() {}, async close() {} };
+  if (typeof target === 'function') return { write: (b) => target(b), async close() {} };
+  check(typeof target.getWriter === 'function', `${name} must be a WritableStream or a function`);
+  const writer = target.getWriter();
+  return {
+    write(bytes) {
+      writer.write(bytes).catch(() => {});
+    },
+    async close() {
+      await writer.close().catch(() => {});
+    },
+  };
+}
+
+/** Normalises the mount options to [{ path, readOnly, files }]. */
+function mountsOf(options) {
+  const mounts = [];
+  if (options.mounts !== undefined) {
+    check(Array.isArray(options.mounts), 'options.mounts must be an array');
+    for (const [i, m] of options.mounts.entries()) {
+      check(m && typeof m.path === 'string' && m.path.length > 0, `options.mounts[${i}].path must be a non-empty string`);
+      check(m.backend === undefined || m.backend === 'memory', `options.mounts[${i}].backend must be 'memory' (littlefs is not available yet)`);
+      check(m.files === undefined || typeof m.files === 'object', `options.mounts[${i}].files must be an object of path -> contents`);
+      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {} });
+    }
+  }
+  if (options.preopens !== undefined) {
+    const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
+    check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0), 'options.preopens must be an array of guest paths (or an object keyed by them)');
+    for (const path of list) mounts.push({ path, readOnly: false, files: {} });
+  }
+  if (options.fs !== undefined) {
+    check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
+    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {} });
+    Object.assign(mounts[0].files, options.fs);
+  }
+  return mounts;
+}
+
+function defaultNow(offset) {
+  const origin = typeof performance !== 'undefined' && performance.timeOrigin ? performance.timeOrigin : Date.now();
+  return (id) => {
+    const mono = typeof performance !== 'undefined' ? performance.now() : Date.now();
+    return id === 0 ? (origin + mono) * 1e6 + offset.ns : mono * 1e6 + offset.ns;
+  };
+}
+
+function defaultRandom(bytes) {
+  for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
+}
+
+const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random']);
+
+export class WASI {
+  #options;
+  #mounts;
+  #slot = -1;
+  #started = false;
+  #stdout;
+  #stderr;
+
+  /** @param {object} [options] */
+  constructor(options = {}) {
+    check(typeof options === 'object' && options !== null, 'options must be an object');
+    for (const key of Object.keys(options)) check(KNOWN.has(key), `unknown option ${JSON.stringify(key)}`);
+    check(options.args === undefined || (Array.isArray(options.args) && options.args.every((a) => typeof a === 'string')), 'options.args must be an array of strings');
+    check(options.env === undefined || (typeof options.env === 'object' && options.env !== null), 'options.env must be an object of strings');
+    for (const [k, v] of Object.entries(options.env ?? {})) check(typeof v === 'string', `options.env.${k} must be a string`);
+    check(options.returnOnExit === undefined || typeof options.returnOnExit === 'boolean', 'options.returnOnExit must be a boolean');
+    check(options.version === undefined || options.version === 'preview1', "options.version must be 'preview1'");
+    check(options.clock === undefined || typeof options.clock?.now === 'function', 'options.clock must be an object with now(id) returning nanoseconds');
+    check(options.random === undefined || typeof options.random === 'function', 'options.random must be a function filling a Uint8Array');
+    this.#options = options;
+    this.#mounts = mountsOf(options);
+    this.#stdout = sink('options.stdout', options.stdout);
+    this.#stderr = sink('options.stderr', options.stderr);
+    this.version = 'preview1';
+    this.#create();
+  }
+
+  #create() {
+    const o = this.#options;
+    const env = Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    const readOnly = new Uint8Array(this.#mounts.map((m) => (m.readOnly ? 1 : 0)));
+    const offset = { ns: 0 };
+    const slot = hostCreate(o.args ?? [], env, this.#mounts.map((m) => m.path), readOnly);
+    hosts[slot] = {
+      memory: null,
+      view: new Uint8Array(0),
+      now: o.clock ? (id) => Number(o.clock.now(id)) + offset.ns : defaultNow(offset),
+      sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
+      random: o.random ?? defaultRandom,
+      output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
+    };
+    for (const [i, m] of this.#mounts.entries()) {
+      for (const [path, contents] of Object.entries(m.files)) hostWriteFile(slot, i, path, bytesOf(`options file ${JSON.stringify(path)}`, contents));
+    }
+    this.#slot = slot;
+    this.wasiImport = makeImports(raw, slot);
+    finalizer.register(this, slot);
+  }
+
+  /** The import object for WebAssembly.instantiate, as node:wasi gives it. */
+  getImportObject() {
+    return { wasi_snapshot_preview1: this.wasiImport };
+  }
+
+  #bind(instance) {
+    check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
+    if (this.#started) throw new Error('this WASI host has already started a guest; create a new WASI for the next run');
+    const memory = instance.exports.memory;
+    check(memory instanceof WebAssembly.Memory, 'the guest module exports no memory named "memory"');
+    this.#started = true;
+    hosts[this.#slot].memory = memory;
+  }
+
+  /** Runs a command module's `_start`; resolves with its exit code. */
+  async start(instance) {
+    check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
+    check(typeof instance.exports._start === 'function', 'the guest module exports no _start function');
+    this.#bind(instance);
+    if (this.#options.stdin !== undefined) hostSetStdin(this.#slot, await readAll(this.#options.stdin));
+    let code = 0;
+    try {
+      instance.exports._start();
+    } catch (e) {
+      if (!(e instanceof ProcessExit)) throw e;
+      if (this.#options.returnOnExit === false) throw e;
+      code = e.code;
+    } finally {
+      await this.#stdout.close();
+      await this.#stderr.close();
+    }
+    return code;
+  }
+
+  /** Prepares a reactor module: calls `_initialize` if it exports one. */
+  initialize(instance) {
+    this.#bind(instance);
+    if (typeof instance.exports._initialize === 'function') instance.exports._initialize();
+  }
+
+  /** Reads a file back from mount `mount` (0 is the first) after or during a run. */
+  readFile(path, mount = 0) {
+    check(typeof path === 'string', 'readFile(path): path must be a string');
+    return hostReadFile(this.#slot, mount, path);
+  }
+
+  /** Writes a file into mount `mount` (0 is the first), creating directories. */
+  writeFile(path, contents, mount = 0) {
+    check(typeof path === 'string', 'writeFile(path, contents): path must be a string');
+    hostWriteFile(this.#slot, mount, path, bytesOf('contents', contents));
+  }
+}

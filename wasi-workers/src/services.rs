@@ -1,0 +1,68 @@
+//! `wasi-core` host services backed by the JS bridge, and the guest memory view.
+
+use wasi_core::{Clock, Errno, GuestMemory, OutputStream, Random};
+
+use crate::bridge;
+
+/// A host's guest memory (the number is the host slot), valid for one syscall.
+pub struct JsMemory(pub u32);
+
+impl GuestMemory for JsMemory {
+    fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
+        if bridge::guest_read(self.0, offset, buf.len() as u32, buf.as_mut_ptr()) {
+            Ok(())
+        } else {
+            Err(Errno::FAULT)
+        }
+    }
+
+    fn write(&mut self, offset: u32, data: &[u8]) -> Result<(), Errno> {
+        if bridge::guest_write(self.0, offset, data.len() as u32, data.as_ptr()) {
+            Ok(())
+        } else {
+            Err(Errno::FAULT)
+        }
+    }
+}
+
+/// A host's clocks, as the JS side keeps them (real, or a test's).
+pub struct JsClock(pub u32);
+
+impl Clock for JsClock {
+    fn realtime(&mut self) -> u64 {
+        bridge::host_now(self.0, 0) as u64
+    }
+    fn monotonic(&mut self) -> u64 {
+        bridge::host_now(self.0, 1) as u64
+    }
+    fn sleep(&mut self, ns: u64) {
+        bridge::host_sleep(self.0, ns as f64);
+    }
+}
+
+/// `crypto.getRandomValues`, or a test's source.
+pub struct JsRandom(pub u32);
+
+impl Random for JsRandom {
+    fn fill(&mut self, buf: &mut [u8]) {
+        bridge::host_random(self.0, buf.as_mut_ptr(), buf.len() as u32);
+    }
+}
+
+/// stdout (1) or stderr (2) of a host: each write is handed to JS as it happens.
+pub struct JsOutput {
+    /// The host slot.
+    pub host: u32,
+    /// 1 or 2.
+    pub fd: u32,
+}
+
+impl OutputStream for JsOutput {
+    fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
+        if bridge::host_output(self.host, self.fd, data.as_ptr(), data.len() as u32) {
+            Ok(())
+        } else {
+            Err(Errno::PIPE)
+        }
+    }
+}
