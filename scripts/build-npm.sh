@@ -6,10 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build -p wasi-workers --target wasm32-unknown-unknown --release
+cargo build -p wasi-workers --target wasm32-unknown-unknown --profile wasm-release
 out=wasi-workers/pkg
 rm -rf "$out"
-wasm-bindgen target/wasm32-unknown-unknown/release/wasi_workers.wasm \
+wasm-bindgen target/wasm32-unknown-unknown/wasm-release/wasi_workers.wasm \
   --target web --out-dir "$out" --no-typescript --remove-name-section --remove-producers-section
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$out/wasi_workers_bg.wasm" -o "$out/wasi_workers_bg.wasm"

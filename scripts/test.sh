@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test from a fresh clone: installs the Rust targets it needs, builds the
-# conformance guests for wasm32-wasip1, checks the no_std crates build for
-# wasm32-unknown-unknown, then runs the workspace's tests.
+# Runs every test from a fresh clone: installs what it needs (Rust targets,
+# wasm-bindgen-cli, npm devDependencies), builds the conformance guests and the npm
+# package, then runs the Rust tests and the Node tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if command -v rustup >/dev/null; then
-  rustup target add wasm32-wasip1 wasm32-unknown-unknown
-fi
+bash scripts/setup.sh
 
 echo "== building conformance guests (wasm32-wasip1)"
 cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target
@@ -15,5 +13,11 @@ cargo build --release --manifest-path conformance/guests/Cargo.toml --target was
 echo "== building the no_std crates for wasm32-unknown-unknown"
 cargo build -p wasi-abi -p wasi-core -p wasi-fs-memory --target wasm32-unknown-unknown
 
+echo "== building the npm package"
+bash scripts/build-npm.sh
+
 echo "== cargo test --workspace"
 cargo test --workspace
+
+echo "== node --test (the npm package in Node)"
+node --test wasi-workers/tests/

@@ -1,0 +1,85 @@
+// The package's API as a Worker author uses it: options, streams, files, errors.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { WASI, ProcessExit } from '../pkg/node.js';
+
+/** A command module (WAT compiled by hand would need a tool; these are tiny binaries). */
+function wasm(bytes) {
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+// (module (memory (export "memory") 1) (func (export "_start")))
+const EMPTY = wasm([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
+// (module (func (export "_start")))  — no memory
+const NO_MEMORY = wasm([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 10, 1, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
+
+test('wrong options throw a TypeError naming the option', () => {
+  assert.throws(() => new WASI({ args: 'x' }), { name: 'TypeError', message: /options\.args/ });
+  assert.throws(() => new WASI({ env: { A: 1 } }), { name: 'TypeError', message: /options\.env\.A/ });
+  assert.throws(() => new WASI({ stdout: 42 }), { name: 'TypeError', message: /options\.stdout/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '' }] }), { name: 'TypeError', message: /mounts\[0\]\.path/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /backend/ });
+  assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
+  assert.throws(() => new WASI({ bogus: true }), { name: 'TypeError', message: /bogus/ });
+  assert.throws(() => new WASI({ version: 'preview2' }), { name: 'TypeError', message: /version/ });
+});
+
+test('start runs _start, returns 0, and refuses a second start', async () => {
+  const wasi = new WASI();
+  assert.equal(wasi.version, 'preview1');
+  assert.equal(Object.keys(wasi.getImportObject().wasi_snapshot_preview1).length, 46);
+  const instance = new WebAssembly.Instance(EMPTY, wasi.getImportObject());
+  assert.equal(await wasi.start(instance), 0);
+  await assert.rejects(wasi.start(instance), /already started/);
+});
+
+test('a module without memory is refused clearly', async () => {
+  const wasi = new WASI();
+  const instance = new WebAssembly.Instance(NO_MEMORY, wasi.getImportObject());
+  await assert.rejects(wasi.start(instance), { name: 'TypeError', message: /memory/ });
+  assert.throws(() => wasi.initialize({}), { name: 'TypeError' });
+});
+
+test('files seeded from options and writeFile, read back with readFile', () => {
+  const wasi = new WASI({ mounts: [{ path: '/', files: { 'a/b.txt': 'hello', 'bin.dat': new Uint8Array([1, 2, 3]) } }, { path: '/data' }] });
+  assert.equal(new TextDecoder().decode(wasi.readFile('a/b.txt')), 'hello');
+  assert.deepEqual([...wasi.readFile('bin.dat')], [1, 2, 3]);
+  wasi.writeFile('x/y', 'z', 1);
+  assert.equal(new TextDecoder().decode(wasi.readFile('x/y', 1)), 'z');
+  assert.equal(wasi.readFile('missing'), undefined);
+  assert.equal(wasi.readFile('x/y', 0), undefined, 'mounts are separate filesystems');
+});
+
+test('the workers-wasi fs option seeds a / mount', () => {
+  const wasi = new WASI({ fs: { 'etc/motd': 'hi' } });
+  assert.equal(new TextDecoder().decode(wasi.readFile('etc/motd')), 'hi');
+});
+
+const guest = (name) => new WebAssembly.Module(readFileSync(new URL(`../../target/wasm32-wasip1/release/${name}.wasm`, import.meta.url)));
+
+test('proc_exit rejects with ProcessExit when returnOnExit is false', async () => {
+  const wasi = new WASI({ returnOnExit: false });
+  const instance = new WebAssembly.Instance(guest('proc_exit'), wasi.getImportObject());
+  await assert.rejects(wasi.start(instance), (e) => e instanceof ProcessExit && e.code === 42);
+});
+
+test('stdin from a ReadableStream, stdout and stderr to WritableStreams', async () => {
+  const parts = ['hello ', 'stdin\n'];
+  const stdin = new ReadableStream({ pull(c) { const p = parts.shift(); if (p) c.enqueue(new TextEncoder().encode(p)); else c.close(); } });
+  const collect = () => {
+    const chunks = [];
+    let closed = false;
+    const stream = new WritableStream({ write(c) { chunks.push(c); }, close() { closed = true; } });
+    return { stream, text: () => Buffer.concat(chunks).toString(), closed: () => closed, count: () => chunks.length };
+  };
+  const out = collect();
+  const err = collect();
+  const wasi = new WASI({ args: ['stdio'], preopens: ['/sandbox'], stdin, stdout: out.stream, stderr: err.stream });
+  const instance = new WebAssembly.Instance(guest('stdio'), wasi.getImportObject());
+  assert.equal(await wasi.start(instance), 0);
+  assert.equal(out.text(), 'to stdout\n');
+  assert.equal(err.text(), 'to stderr\nrenumbered\n');
+  assert.ok(err.count() >= 2, 'stderr arrives as it is written, not as one chunk at exit');
+  assert.ok(out.closed() && err.closed(), 'streams are closed when the guest ends');
+});

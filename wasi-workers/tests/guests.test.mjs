@@ -1,0 +1,48 @@
+// Runs every conformance guest through the npm package in Node, with the conventions of
+// conformance/guests/EXPECTATIONS.md, on each backend the package offers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { WASI } from '../pkg/node.js';
+
+const root = new URL('../../', import.meta.url);
+const guestDir = new URL('target/wasm32-wasip1/release/', root);
+const names = readdirSync(new URL('conformance/guests/src/bin/', root)).map((f) => f.replace(/\.rs$/, '')).sort();
+
+/** Exit codes and stdout that differ from "0, anything". */
+const special = {
+  proc_exit: { code: 42, stdout: 'exiting with 42\n' },
+  demo: { code: 3 },
+  stdio: { code: 0, stdout: 'to stdout\n' },
+};
+
+async function run(name) {
+  const out = [];
+  const err = [];
+  const wasi = new WASI({
+    args: [name],
+    env: { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' },
+    preopens: ['/sandbox'],
+    stdin: 'hello stdin\n',
+    stdout: (b) => out.push(Buffer.from(b)),
+    stderr: (b) => err.push(Buffer.from(b)),
+  });
+  const module = new WebAssembly.Module(readFileSync(new URL(`${name}.wasm`, guestDir)));
+  const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+  let code;
+  try {
+    code = await wasi.start(instance);
+  } catch (e) {
+    code = `trap: ${e}`;
+  }
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+for (const name of names) {
+  test(`memory: ${name}`, async () => {
+    const want = special[name] ?? { code: 0 };
+    const got = await run(name);
+    assert.equal(got.code, want.code, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
+    if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout);
+  });
+}
