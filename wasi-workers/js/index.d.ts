@@ -50,6 +50,9 @@ export class WASI {
   initialize(instance: WebAssembly.Instance): void;
   /** Reads a file back from a mount (0 = the first). */
   readFile(path: string, mount?: number): Uint8Array | undefined;
+  /** Frees this host's filesystems now (workerd has no FinalizationRegistry: call this
+   * when done there). The object is unusable afterwards. */
+  close(): void;
   /** Writes a file into a mount (0 = the first), creating directories. */
   writeFile(path: string, contents: string | Uint8Array | ArrayBuffer, mount?: number): void;
 }

@@ -15,11 +15,14 @@ export function setRawExports(exports) {
 
 const encoder = new TextEncoder();
 
-/** Frees a host's Rust state and JS bridge entry once its WASI object is collected. */
-const finalizer = new FinalizationRegistry((slot) => {
+function drop(slot) {
   hostDrop(slot);
   hosts[slot] = undefined;
-});
+}
+
+/** Frees a host once its WASI object is collected, where the runtime offers that (workerd
+ * does not: there, call close()). */
+const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(drop) : null;
 
 function bytesOf(name, value) {
   if (typeof value === 'string') return encoder.encode(value);
@@ -156,7 +159,7 @@ export class WASI {
     }
     this.#slot = slot;
     this.wasiImport = makeImports(raw, slot);
-    finalizer.register(this, slot);
+    finalizer?.register(this, slot, this);
   }
 
   /** The import object for WebAssembly.instantiate, as node:wasi gives it. */
@@ -164,7 +167,12 @@ export class WASI {
     return { wasi_snapshot_preview1: this.wasiImport };
   }
 
+  #open() {
+    if (this.#slot < 0) throw new Error('this WASI host was closed');
+  }
+
   #bind(instance) {
+    this.#open();
     check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
     if (this.#started) throw new Error('this WASI host has already started a guest; create a new WASI for the next run');
     const memory = instance.exports.memory;
@@ -202,12 +210,22 @@ export class WASI {
   /** Reads a file back from mount `mount` (0 is the first) after or during a run. */
   readFile(path, mount = 0) {
     check(typeof path === 'string', 'readFile(path): path must be a string');
+    this.#open();
     return hostReadFile(this.#slot, mount, path);
+  }
+
+  /** Frees the filesystems and state of this host now; the object is unusable after. */
+  close() {
+    if (this.#slot < 0) return;
+    finalizer?.unregister(this);
+    drop(this.#slot);
+    this.#slot = -1;
   }
 
   /** Writes a file into mount `mount` (0 is the first), creating directories. */
   writeFile(path, contents, mount = 0) {
     check(typeof path === 'string', 'writeFile(path, contents): path must be a string');
+    this.#open();
     hostWriteFile(this.#slot, mount, path, bytesOf('contents', contents));
   }
 }

@@ -51,6 +51,13 @@ test('files seeded from options and writeFile, read back with readFile', () => {
   assert.equal(wasi.readFile('x/y', 0), undefined, 'mounts are separate filesystems');
 });
 
+test('close frees the host; using it after is a clear error', () => {
+  const wasi = new WASI({ fs: { f: 'x' } });
+  wasi.close();
+  wasi.close();
+  assert.throws(() => wasi.readFile('f'), /closed/);
+});
+
 test('the workers-wasi fs option seeds a / mount', () => {
   const wasi = new WASI({ fs: { 'etc/motd': 'hi' } });
   assert.equal(new TextDecoder().decode(wasi.readFile('etc/motd')), 'hi');

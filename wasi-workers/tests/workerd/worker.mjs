@@ -1,0 +1,34 @@
+// A test Worker: runs the conformance guest named by ?guest= through the package, with the
+// conventions of conformance/guests/EXPECTATIONS.md, and answers {code, stdout, stderr}.
+// The guests are imported precompiled: workerd refuses to compile wasm at run time.
+import { WASI } from '../../pkg/workerd.js';
+import { guests } from './guests.mjs';
+
+export default {
+  async fetch(request) {
+    const name = new URL(request.url).searchParams.get('guest');
+    const module = guests[name];
+    if (!module) return new Response(`no guest ${name}`, { status: 404 });
+    const out = [];
+    const err = [];
+    const wasi = new WASI({
+      args: [name],
+      env: { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' },
+      preopens: ['/sandbox'],
+      stdin: 'hello stdin\n',
+      stdout: (b) => out.push(b),
+      stderr: (b) => err.push(b),
+    });
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    let code;
+    try {
+      code = await wasi.start(instance);
+    } catch (e) {
+      code = `trap: ${e}`;
+    } finally {
+      wasi.close();
+    }
+    const text = (chunks) => chunks.map((c) => new TextDecoder().decode(c)).join('');
+    return Response.json({ code, stdout: text(out), stderr: text(err) });
+  },
+};
