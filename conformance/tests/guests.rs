@@ -76,6 +76,7 @@ guests! {
     sockets => PASS,
     stdio => Expect { code: 0, stdout: Some("to stdout\n") },
     symlinks => PASS,
+    upcase => Expect { code: 0, stdout: Some("args: []\nHELLO STDIN\n") },
 }
 
 #[test]

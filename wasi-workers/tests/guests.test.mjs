@@ -3,18 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { special } from './expectations.mjs';
 import { WASI } from '../pkg/node.js';
 
 const root = new URL('../../', import.meta.url);
 const guestDir = new URL('target/wasm32-wasip1/release/', root);
 const names = readdirSync(new URL('conformance/guests/src/bin/', root)).map((f) => f.replace(/\.rs$/, '')).sort();
 
-/** Exit codes and stdout that differ from "0, anything". */
-const special = {
-  proc_exit: { code: 42, stdout: 'exiting with 42\n' },
-  demo: { code: 3 },
-  stdio: { code: 0, stdout: 'to stdout\n' },
-};
 
 async function run(name) {
   const out = [];

@@ -3,15 +3,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { special } from './expectations.mjs';
 import { Miniflare } from 'miniflare';
 
 const root = new URL('../../', import.meta.url);
 const names = readdirSync(new URL('conformance/guests/src/bin/', root)).map((f) => f.replace(/\.rs$/, '')).sort();
-const special = {
-  proc_exit: { code: 42, stdout: 'exiting with 42\n' },
-  demo: { code: 3 },
-  stdio: { code: 0, stdout: 'to stdout\n' },
-};
 
 const rel = (path) => new URL(path, root).pathname;
 const pkg = readdirSync(new URL('wasi-workers/pkg/', root));
