@@ -34,6 +34,8 @@ export interface Options {
   version?: 'preview1';
   /** Deterministic clocks for tests: now(0) realtime, now(1) monotonic, in nanoseconds. */
   clock?: { now(id: 0 | 1): number | bigint; sleep?(ns: number): void };
+  /** The guest's memory, for a guest that imports it rather than exporting "memory". */
+  memory?: WebAssembly.Memory;
   /** Deterministic randomness for tests: fill the array. */
   random?: (bytes: Uint8Array) => void;
 }

@@ -111,7 +111,7 @@ function defaultRandom(bytes) {
   for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
 }
 
-const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random']);
+const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory']);
 
 export class WASI {
   #options;
@@ -132,6 +132,7 @@ export class WASI {
     check(options.version === undefined || options.version === 'preview1', "options.version must be 'preview1'");
     check(options.clock === undefined || typeof options.clock?.now === 'function', 'options.clock must be an object with now(id) returning nanoseconds');
     check(options.random === undefined || typeof options.random === 'function', 'options.random must be a function filling a Uint8Array');
+    check(options.memory === undefined || options.memory instanceof WebAssembly.Memory, 'options.memory must be a WebAssembly.Memory');
     this.#options = options;
     this.#mounts = mountsOf(options);
     this.#stdout = sink('options.stdout', options.stdout);
@@ -175,8 +176,8 @@ export class WASI {
     this.#open();
     check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
     if (this.#started) throw new Error('this WASI host has already started a guest; create a new WASI for the next run');
-    const memory = instance.exports.memory;
-    check(memory instanceof WebAssembly.Memory, 'the guest module exports no memory named "memory"');
+    const memory = instance.exports.memory ?? this.#options.memory;
+    check(memory instanceof WebAssembly.Memory, 'the guest module exports no memory named "memory" (for a guest that imports its memory, pass it as options.memory)');
     this.#started = true;
     hosts[this.#slot].memory = memory;
   }

@@ -41,6 +41,41 @@ test('a module without memory is refused clearly', async () => {
   assert.throws(() => wasi.initialize({}), { name: 'TypeError' });
 });
 
+// A guest that imports its memory, writes "hi", grows its memory by a page, then writes
+// "ow" from the new page (wasm-as of a small WAT module).
+const IMPORTED_MEMORY = wasm(Buffer.from('AGFzbQEAAAABDAJgBH9/f38Bf2AAAAIxAgNlbnYGbWVtb3J5AgABFndhc2lfc25hcHNob3RfcHJldmlldzEIZmRfd3JpdGUAAAMCAQEHCgEGX3N0YXJ0AAEKWQFXAEEAQRA2AgBBBEECNgIAQRBB6NIBOwEAQQFBAEEBQQgQABpBAUAAGkGAgARBkIAENgIAQYSABEECNgIAQZCABEHv7gE7AQBBAUGAgARBAUGIgAQQABoL', 'base64'));
+
+test('a guest that imports its memory, and grows it between calls', async () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const out = [];
+  const wasi = new WASI({ memory, stdout: (b) => out.push(Buffer.from(b)) });
+  const instance = new WebAssembly.Instance(IMPORTED_MEMORY, { ...wasi.getImportObject(), env: { memory } });
+  assert.equal(await wasi.start(instance), 0);
+  assert.equal(Buffer.concat(out).toString(), 'hiow');
+});
+
+test('deterministic clock and random hooks answer the guest', async () => {
+  // A clock that stands still except when the guest sleeps: the poll guest's 20 ms sleep
+  // must advance it virtually, or the guest's own check fails.
+  const seen = { now: 0, random: 0 };
+  let x = 1;
+  const lcg = (bytes) => {
+    seen.random++;
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  };
+  const wasi = new WASI({
+    args: ['poll'],
+    preopens: ['/sandbox'],
+    clock: { now: (id) => (seen.now++, id === 0 ? 1_700_000_000_000_000_000 : 5_000) },
+    random: lcg,
+  });
+  assert.equal(await wasi.start(new WebAssembly.Instance(guest('poll'), wasi.getImportObject())), 0);
+  assert.ok(seen.now > 0);
+  const wasi2 = new WASI({ args: ['clocks_random'], clock: { now: (id) => (id === 0 ? 1_700_000_000_000_000_000 : 1) }, random: lcg });
+  assert.equal(await wasi2.start(new WebAssembly.Instance(guest('clocks_random'), wasi2.getImportObject())), 0);
+  assert.ok(seen.random >= 4, 'random_get went to the hook');
+});
+
 test('files seeded from options and writeFile, read back with readFile', () => {
   const wasi = new WASI({ mounts: [{ path: '/', files: { 'a/b.txt': 'hello', 'bin.dat': new Uint8Array([1, 2, 3]) } }, { path: '/data' }] });
   assert.equal(new TextDecoder().decode(wasi.readFile('a/b.txt')), 'hello');
@@ -63,7 +98,9 @@ test('the workers-wasi fs option seeds a / mount', () => {
   assert.equal(new TextDecoder().decode(wasi.readFile('etc/motd')), 'hi');
 });
 
-const guest = (name) => new WebAssembly.Module(readFileSync(new URL(`../../target/wasm32-wasip1/release/${name}.wasm`, import.meta.url)));
+function guest(name) {
+  return new WebAssembly.Module(readFileSync(new URL(`../../target/wasm32-wasip1/release/${name}.wasm`, import.meta.url)));
+}
 
 test('proc_exit rejects with ProcessExit when returnOnExit is false', async () => {
   const wasi = new WASI({ returnOnExit: false });
