@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { special } from './expectations.mjs';
+import { guestOptions, special } from './expectations.mjs';
 import { WASI } from '../pkg/node.js';
 
 const root = new URL('../../', import.meta.url);
@@ -14,14 +14,7 @@ const names = readdirSync(new URL('conformance/guests/src/bin/', root)).map((f) 
 async function run(name) {
   const out = [];
   const err = [];
-  const wasi = new WASI({
-    args: [name],
-    env: { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' },
-    preopens: ['/sandbox'],
-    stdin: 'hello stdin\n',
-    stdout: (b) => out.push(Buffer.from(b)),
-    stderr: (b) => err.push(Buffer.from(b)),
-  });
+  const wasi = new WASI(guestOptions(name, (b) => out.push(Buffer.from(b)), (b) => err.push(Buffer.from(b))));
   const module = new WebAssembly.Module(readFileSync(new URL(`${name}.wasm`, guestDir)));
   const instance = new WebAssembly.Instance(module, wasi.getImportObject());
   let code;

@@ -17,6 +17,7 @@ const mf = new Miniflare({
   modules: [
     { type: 'ESModule', path: rel('wasi-workers/tests/workerd/worker.mjs'), contents: readFileSync(rel('wasi-workers/tests/workerd/worker.mjs'), 'utf8') },
     { type: 'ESModule', path: rel('wasi-workers/tests/workerd/guests.mjs'), contents: guestsModule },
+    { type: 'ESModule', path: rel('wasi-workers/tests/expectations.mjs') },
     ...pkg.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: rel(`wasi-workers/pkg/${f}`) })),
     { type: 'CompiledWasm', path: rel('wasi-workers/pkg/wasi_workers_bg.wasm') },
     ...names.map((n) => ({ type: 'CompiledWasm', path: rel(`target/wasm32-wasip1/release/${n}.wasm`) })),

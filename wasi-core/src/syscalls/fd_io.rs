@@ -22,16 +22,36 @@ enum At {
     Offset(u64),
 }
 
-/// Sums what was transferred; an error after some bytes moved becomes a short count.
-fn settle(total: usize, result: Result<usize, Errno>) -> Result<usize, Errno> {
-    match result {
-        Err(e) if total == 0 => Err(e),
-        Err(_) => Ok(total),
-        Ok(n) => Ok(total + n),
-    }
-}
-
 impl WasiCtx {
+    /// Moves file data for each non-empty iovec in turn with `step` (given the bytes moved
+    /// so far), stopping at the first short transfer. An error after some bytes moved
+    /// becomes a short count, as POSIX `readv`/`writev` report it.
+    fn each_iov(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        iovs: u32,
+        iovs_len: u32,
+        mut step: impl FnMut(&mut Self, &mut dyn GuestMemory, u64, Iovec) -> Result<usize, Errno>,
+    ) -> Result<usize, Errno> {
+        let mut total = 0usize;
+        for i in 0..iovs_len {
+            let iov = iovec(mem, iovs, i)?;
+            if iov.buf_len == 0 {
+                continue;
+            }
+            let n = match step(self, mem, total as u64, iov) {
+                Ok(n) => n,
+                Err(e) if total == 0 => return Err(e),
+                Err(_) => break,
+            };
+            total += n;
+            if n < iov.buf_len as usize {
+                break;
+            }
+        }
+        Ok(total)
+    }
+
     /// Reads file data at `pos` into one guest buffer; returns the bytes read.
     fn read_iov(&mut self, mem: &mut dyn GuestMemory, mount: Mount, ino: Ino, pos: u64, iov: Iovec) -> Result<usize, Errno> {
         let fs = &mut *self.backends[mount.backend];
@@ -137,18 +157,7 @@ impl WasiCtx {
         };
         desc.require(if at.is_some() { Rights::FD_READ | Rights::FD_SEEK } else { Rights::FD_READ })?;
         let start = at.unwrap_or(pos);
-        let mut total = 0usize;
-        for i in 0..iovs_len {
-            let iov = iovec(mem, iovs, i)?;
-            if iov.buf_len == 0 {
-                continue;
-            }
-            let before = total;
-            total = settle(total, self.read_iov(mem, mount, ino, start + total as u64, iov))?;
-            if total - before < iov.buf_len as usize {
-                break;
-            }
-        }
+        let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
         if at.is_none() {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
                 *pos = start + total as u64;
@@ -180,18 +189,7 @@ impl WasiCtx {
             At::Cursor if append => self.fs(mount).stat(ino)?.size,
             At::Cursor => pos,
         };
-        let mut total = 0usize;
-        for i in 0..iovs_len {
-            let iov = iovec(mem, iovs, i)?;
-            if iov.buf_len == 0 {
-                continue;
-            }
-            let before = total;
-            total = settle(total, self.write_iov(mem, mount, ino, start + total as u64, iov, now))?;
-            if total - before < iov.buf_len as usize {
-                break;
-            }
-        }
+        let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.write_iov(mem, mount, ino, start + done, iov, now))?;
         if let At::Cursor = at {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
                 *pos = start + total as u64;

@@ -3,6 +3,7 @@
 // The guests are imported precompiled: workerd refuses to compile wasm at run time.
 import { WASI } from '../../pkg/workerd.js';
 import { guests } from './guests.mjs';
+import { guestOptions } from '../expectations.mjs';
 
 export default {
   async fetch(request) {
@@ -11,14 +12,7 @@ export default {
     if (!module) return new Response(`no guest ${name}`, { status: 404 });
     const out = [];
     const err = [];
-    const wasi = new WASI({
-      args: [name],
-      env: { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' },
-      preopens: ['/sandbox'],
-      stdin: 'hello stdin\n',
-      stdout: (b) => out.push(b),
-      stderr: (b) => err.push(b),
-    });
+    const wasi = new WASI(guestOptions(name, (b) => out.push(b), (b) => err.push(b)));
     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
     let code;
     try {
