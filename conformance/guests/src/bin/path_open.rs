@@ -71,6 +71,17 @@ fn main() {
         // Unknown flag bits are EINVAL.
         assert_eq!(raw::path_open(dir as i32, 0, b"new".as_ptr() as i32, 3, 0x10, 0, 0, 0, 0), inval);
 
+        // Rights asked for at open do not limit what a directory fd can do (wasmtime ignores
+        // them): a directory opened with no rights still creates, lists and removes.
+        let bare = wasi::path_open(dir, 0, ".", wasi::OFLAGS_DIRECTORY, 0, 0, 0).unwrap();
+        let f = wasi::path_open(bare, 0, "made-with-no-rights", wasi::OFLAGS_CREAT, 0, 0, 0).unwrap();
+        wasi::fd_close(f).unwrap();
+        assert!(conformance_guests::list(bare, 256).iter().any(|e| e.0 == "made-with-no-rights"));
+        wasi::path_unlink_file(bare, "made-with-no-rights").unwrap();
+        // The same directory asked for read and write is EISDIR.
+        check_errno!(wasi::path_open(dir, 0, ".", wasi::OFLAGS_DIRECTORY, wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_WRITE, 0, 0), ERRNO_ISDIR);
+        wasi::fd_close(bare).unwrap();
+
         // A file fd is not a directory.
         let f = open(dir, "new", 0).unwrap();
         check_errno!(open(f, "x", 0), ERRNO_NOTDIR);
