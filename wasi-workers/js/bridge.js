@@ -11,7 +11,7 @@ export class ProcessExit extends Error {
   }
 }
 
-/** slot -> { memory, view, now(id), sleep(ns), random(bytes), output(fd, bytes) } */
+/** slot -> { memory, view, words, now(id), sleep(ns), random(bytes), output(fd, bytes) } */
 export const hosts = [];
 
 let own = null;
@@ -29,8 +29,28 @@ function ownBytes() {
 
 function guestBytes(h) {
   const buf = h.memory.buffer;
-  if (h.view.buffer !== buf) h.view = new Uint8Array(buf);
+  if (h.view.buffer !== buf) {
+    h.view = new Uint8Array(buf);
+    h.words = new DataView(buf);
+  }
   return h.view;
+}
+
+function guestWords(h) {
+  if (h.words.buffer !== h.memory.buffer) guestBytes(h);
+  return h.words;
+}
+
+export function guest_read_u32(slot, ptr) {
+  const w = guestWords(hosts[slot]);
+  return ptr + 4 > w.byteLength ? -1 : w.getUint32(ptr, true);
+}
+
+export function guest_write_u32(slot, ptr, value) {
+  const w = guestWords(hosts[slot]);
+  if (ptr + 4 > w.byteLength) return false;
+  w.setUint32(ptr, value, true);
+  return true;
 }
 
 export function guest_read(slot, ptr, len, dst) {

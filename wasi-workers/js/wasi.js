@@ -150,6 +150,7 @@ export class WASI {
     hosts[slot] = {
       memory: null,
       view: new Uint8Array(0),
+      words: new DataView(new ArrayBuffer(0)),
       now: o.clock ? (id) => Number(o.clock.now(id)) + offset.ns : defaultNow(offset),
       sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
       random: o.random ?? defaultRandom,

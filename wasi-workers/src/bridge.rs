@@ -9,6 +9,11 @@ extern "C" {
     pub fn guest_read(host: u32, ptr: u32, len: u32, dst: *mut u8) -> bool;
     /// Copies `len` bytes at our address `src` to guest address `ptr`; false if out of bounds.
     pub fn guest_write(host: u32, ptr: u32, len: u32, src: *const u8) -> bool;
+    /// The little-endian `u32` at guest address `ptr`, or -1 if out of bounds: results and
+    /// iovecs are small, and a typed-array copy per word costs an allocation.
+    pub fn guest_read_u32(host: u32, ptr: u32) -> f64;
+    /// Stores a little-endian `u32` at guest address `ptr`; false if out of bounds.
+    pub fn guest_write_u32(host: u32, ptr: u32, value: u32) -> bool;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub fn host_now(host: u32, id: u32) -> f64;
     /// Lets `ns` nanoseconds pass (a virtual advance: JS cannot block).
