@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# littlefs is C: bindgen needs libclang, and its wasm32 build wasi-libc's headers.
+if ! dpkg -s libclang-dev wasi-libc >/dev/null 2>&1; then
+  echo "== apt-get install clang libclang-dev llvm wasi-libc"
+  apt-get update
+  apt-get install -y clang libclang-dev llvm wasi-libc
+fi
+
 if command -v rustup >/dev/null; then
   rustup target add wasm32-wasip1 wasm32-unknown-unknown
 fi

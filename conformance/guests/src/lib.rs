@@ -4,7 +4,14 @@
 //!
 //! Conventions the runners follow (see EXPECTATIONS.md): fd 3 is a writable, empty
 //! directory preopened as `/sandbox`; args are `[guest name]`; the environment holds
-//! `CONFORMANCE=1` and `GUEST_ENV_A=alpha`; stdin is `hello stdin\n`.
+//! `CONFORMANCE=1` and `GUEST_ENV_A=alpha` (plus `WASI_BACKEND=littlefs` on that backend);
+//! stdin is `hello stdin\n`.
+
+/// Whether the runner says the sandbox's backend has no hard links and no files of 2 GiB
+/// or more (`WASI_BACKEND=littlefs`): those checks then expect `ENOTSUP` and `EFBIG`.
+pub fn small_backend() -> bool {
+    std::env::var("WASI_BACKEND").is_ok_and(|b| b == "littlefs")
+}
 
 /// The preopened sandbox directory.
 pub const SANDBOX: wasi::Fd = 3;

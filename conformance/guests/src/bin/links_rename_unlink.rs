@@ -15,18 +15,22 @@ fn main() {
         create_file(dir, "a", b"AAA");
         wasi::path_create_directory(dir, "d").unwrap();
 
-        // Hard links share the inode and count names.
-        wasi::path_link(dir, 0, "a", dir, "d/a2").unwrap();
-        assert_eq!(nlink(dir, "a"), 2);
-        assert_eq!(wasi::path_filestat_get(dir, 0, "a").unwrap().ino, wasi::path_filestat_get(dir, 0, "d/a2").unwrap().ino);
-        assert_eq!(read_file(dir, "d/a2"), b"AAA");
-        check_errno!(wasi::path_link(dir, 0, "a", dir, "d/a2"), ERRNO_EXIST);
-        check_errno!(wasi::path_link(dir, 0, "missing", dir, "x"), ERRNO_NOENT);
-        check_errno!(wasi::path_link(dir, 0, "d", dir, "dlink"), ERRNO_PERM);
-        check_errno!(wasi::path_link(dir, 0, "a", dir, "fresh/"), ERRNO_NOENT | ERRNO_NOTDIR);
-        check_errno!(wasi::path_link(dir, 0, "a", dir, "/abs"), ERRNO_PERM | ERRNO_NOTCAPABLE);
-        wasi::path_unlink_file(dir, "d/a2").unwrap();
-        assert_eq!(nlink(dir, "a"), 1);
+        // Hard links share the inode and count names (a backend without them says ENOTSUP).
+        if conformance_guests::small_backend() {
+            check_errno!(wasi::path_link(dir, 0, "a", dir, "d/a2"), ERRNO_NOTSUP);
+        } else {
+            wasi::path_link(dir, 0, "a", dir, "d/a2").unwrap();
+            assert_eq!(nlink(dir, "a"), 2);
+            assert_eq!(wasi::path_filestat_get(dir, 0, "a").unwrap().ino, wasi::path_filestat_get(dir, 0, "d/a2").unwrap().ino);
+            assert_eq!(read_file(dir, "d/a2"), b"AAA");
+            check_errno!(wasi::path_link(dir, 0, "a", dir, "d/a2"), ERRNO_EXIST);
+            check_errno!(wasi::path_link(dir, 0, "missing", dir, "x"), ERRNO_NOENT);
+            check_errno!(wasi::path_link(dir, 0, "d", dir, "dlink"), ERRNO_PERM);
+            check_errno!(wasi::path_link(dir, 0, "a", dir, "fresh/"), ERRNO_NOENT | ERRNO_NOTDIR);
+            check_errno!(wasi::path_link(dir, 0, "a", dir, "/abs"), ERRNO_PERM | ERRNO_NOTCAPABLE);
+            wasi::path_unlink_file(dir, "d/a2").unwrap();
+            assert_eq!(nlink(dir, "a"), 1);
+        }
 
         // Unlink: not a directory, not missing, trailing slash on a file.
         check_errno!(wasi::path_unlink_file(dir, "d"), ERRNO_ISDIR);
