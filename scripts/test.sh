@@ -11,7 +11,7 @@ echo "== building conformance guests (wasm32-wasip1)"
 cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target
 
 echo "== building the no_std crates for wasm32-unknown-unknown"
-cargo build -p wasi-abi -p wasi-core -p wasi-fs-memory --target wasm32-unknown-unknown
+cargo build -p wasi-abi -p wasi-core -p wasi-fs-memory -p wasi-fs-littlefs --target wasm32-unknown-unknown
 
 echo "== building the npm package"
 bash scripts/build-npm.sh
