@@ -22,6 +22,7 @@ mod fdtable;
 mod host;
 mod memory;
 mod path;
+mod shared;
 mod syscalls;
 mod vfs;
 

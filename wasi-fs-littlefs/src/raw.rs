@@ -75,7 +75,7 @@ fn span(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, si
     let inner = unsafe { &mut *((*c).context as *mut Inner) };
     let start = (block as usize).checked_mul(BLOCK_SIZE)?.checked_add(off as usize)?;
     let end = start.checked_add(size)?;
-    (end <= inner.disk.len()).then(|| (inner.disk.as_mut_ptr(), start))
+    (end <= inner.disk.len()).then_some((inner.disk.as_mut_ptr(), start))
 }
 
 unsafe extern "C" fn read(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, buf: *mut c_void, size: ll::lfs_size_t) -> c_int {
@@ -115,6 +115,13 @@ unsafe extern "C" fn sync(_c: *const ll::lfs_config) -> c_int {
     0
 }
 
+/// Whether an `lfs_info` type byte says directory.
+// bindgen gives littlefs's enums the C enum's width, which differs between targets.
+#[allow(clippy::unnecessary_cast)]
+fn is_dir(kind: u8) -> bool {
+    u32::from(kind) == ll::lfs_type_LFS_TYPE_DIR as u32
+}
+
 /// Copies `path` with a NUL terminator, as littlefs wants it.
 fn c_path(path: &[u8]) -> Vec<u8> {
     let mut p = Vec::with_capacity(path.len() + 1);
@@ -130,7 +137,7 @@ pub struct Entry {
 }
 
 impl Lfs {
-    fn new(disk: Vec<u8>) -> Box<Inner> {
+    fn boxed(disk: Vec<u8>) -> Box<Inner> {
         let blocks = (disk.len() / BLOCK_SIZE) as u32;
         let mut inner = Box::new(Inner {
             // SAFETY: lfs_t is plain C data that littlefs initialises on format/mount; all-zero
@@ -168,7 +175,7 @@ impl Lfs {
 
     /// Formats a fresh disk of `blocks` blocks and mounts it.
     pub fn format(blocks: usize) -> Result<Lfs, Errno> {
-        let mut inner = Self::new(vec![0xff; blocks * BLOCK_SIZE]);
+        let mut inner = Self::boxed(vec![0xff; blocks * BLOCK_SIZE]);
         // SAFETY: `inner` is boxed and holds everything the config points to.
         unsafe { check(ll::lfs_format(&mut inner.lfs, &inner.cfg))? };
         Self::mount_inner(inner)
@@ -176,7 +183,7 @@ impl Lfs {
 
     /// Mounts an existing disk image.
     pub fn mount(disk: Vec<u8>) -> Result<Lfs, Errno> {
-        Self::mount_inner(Self::new(disk))
+        Self::mount_inner(Self::boxed(disk))
     }
 
     fn mount_inner(mut inner: Box<Inner>) -> Result<Lfs, Errno> {
@@ -204,7 +211,7 @@ impl Lfs {
         let mut info: ll::lfs_info = unsafe { core::mem::zeroed() };
         // SAFETY: mounted filesystem, NUL-terminated path, valid out-pointer.
         unsafe { check(ll::lfs_stat(&mut self.inner.lfs, p.as_ptr() as *const _, &mut info))? };
-        Ok((u32::from(info.type_) == ll::lfs_type_LFS_TYPE_DIR as u32, u64::from(info.size)))
+        Ok((is_dir(info.type_), u64::from(info.size)))
     }
 
     /// Reads custom attribute `kind` of `path` into `buf`; the attribute's length, or
@@ -271,7 +278,7 @@ impl Lfs {
             let len = info.name.iter().position(|c| *c == 0).unwrap_or(info.name.len());
             let name: Vec<u8> = info.name[..len].iter().map(|c| *c as u8).collect();
             if name != b"." && name != b".." {
-                out.push(Entry { name, is_dir: u32::from(info.type_) == ll::lfs_type_LFS_TYPE_DIR as u32 });
+                out.push(Entry { name, is_dir: is_dir(info.type_) });
             }
         };
         // SAFETY: `dir` was opened above.
@@ -345,6 +352,8 @@ impl OpenFile<'_> {
 }
 
 /// littlefs's open flags, for `with_file`.
+// As for `is_dir`: the enum's width depends on the target.
+#[allow(clippy::unnecessary_cast)]
 pub mod flags {
     use littlefs2_sys as ll;
     /// Read only.

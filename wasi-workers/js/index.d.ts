@@ -6,8 +6,12 @@ export class ProcessExit extends Error {
 export interface Mount {
   /** The guest path of the preopened directory, e.g. "/" or "/data". */
   path: string;
-  /** Only "memory" for now. */
-  backend?: 'memory';
+  /** "memory" (default) or "littlefs" (bounded memory, exportable image). */
+  backend?: 'memory' | 'littlefs';
+  /** littlefs disk size in bytes (a multiple of 512; default 16 MiB). */
+  capacity?: number;
+  /** A littlefs disk image to mount (from exportImage), instead of an empty disk. */
+  image?: Uint8Array | ArrayBuffer;
   /** Files to seed, by path relative to the mount: contents as string or bytes. */
   files?: Record<string, string | Uint8Array | ArrayBuffer>;
   /** Refuse every change below this mount with EPERM, as wasmtime does. */
@@ -52,6 +56,8 @@ export class WASI {
   initialize(instance: WebAssembly.Instance): void;
   /** Reads a file back from a mount (0 = the first). */
   readFile(path: string, mount?: number): Uint8Array | undefined;
+  /** The disk image of a littlefs mount (0 = the first). */
+  exportImage(mount?: number): Uint8Array;
   /** Frees this host's filesystems now (workerd has no FinalizationRegistry: call this
    * when done there). The object is unusable afterwards. */
   close(): void;

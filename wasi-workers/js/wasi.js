@@ -1,6 +1,6 @@
 // The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's.
 
-import { hostCreate, hostDrop, hostReadFile, hostSetStdin, hostWriteFile } from './wasi_workers.js';
+import { hostBegin, hostDrop, hostExportImage, hostFinish, hostMountImage, hostMountLittlefs, hostMountMemory, hostReadFile, hostSetStdin, hostWriteFile } from './wasi_workers.js';
 import { hosts, ProcessExit } from './bridge.js';
 import { makeImports } from './imports.js';
 
@@ -74,26 +74,33 @@ function sink(name, target) {
   };
 }
 
-/** Normalises the mount options to [{ path, readOnly, files }]. */
+/** Default littlefs disk size when a mount gives neither capacity nor image. */
+const DEFAULT_LITTLEFS_BYTES = 16 * 1024 * 1024;
+
+/** Normalises the mount options to [{ path, readOnly, files, backend, capacity, image }]. */
 function mountsOf(options) {
   const mounts = [];
   if (options.mounts !== undefined) {
     check(Array.isArray(options.mounts), 'options.mounts must be an array');
     for (const [i, m] of options.mounts.entries()) {
       check(m && typeof m.path === 'string' && m.path.length > 0, `options.mounts[${i}].path must be a non-empty string`);
-      check(m.backend === undefined || m.backend === 'memory', `options.mounts[${i}].backend must be 'memory' (littlefs is not available yet)`);
+      const backend = m.backend ?? (m.image !== undefined ? 'littlefs' : 'memory');
+      check(backend === 'memory' || backend === 'littlefs', `options.mounts[${i}].backend must be 'memory' or 'littlefs'`);
       check(m.files === undefined || typeof m.files === 'object', `options.mounts[${i}].files must be an object of path -> contents`);
-      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {} });
+      check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `options.mounts[${i}].capacity must be a positive whole number of bytes`);
+      check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `options.mounts[${i}].image must be a Uint8Array or ArrayBuffer`);
+      check(backend === 'littlefs' || (m.capacity === undefined && m.image === undefined), `options.mounts[${i}]: capacity and image are for the littlefs backend`);
+      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity: m.capacity ?? DEFAULT_LITTLEFS_BYTES, image: m.image });
     }
   }
   if (options.preopens !== undefined) {
     const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
     check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0), 'options.preopens must be an array of guest paths (or an object keyed by them)');
-    for (const path of list) mounts.push({ path, readOnly: false, files: {} });
+    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: 'memory' });
   }
   if (options.fs !== undefined) {
     check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
-    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {} });
+    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: 'memory' });
     Object.assign(mounts[0].files, options.fs);
   }
   return mounts;
@@ -144,9 +151,19 @@ export class WASI {
   #create() {
     const o = this.#options;
     const env = Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const readOnly = new Uint8Array(this.#mounts.map((m) => (m.readOnly ? 1 : 0)));
     const offset = { ns: 0 };
-    const slot = hostCreate(o.args ?? [], env, this.#mounts.map((m) => m.path), readOnly);
+    const slot = hostBegin(o.args ?? [], env);
+    try {
+      for (const m of this.#mounts) {
+        if (m.image !== undefined) hostMountImage(slot, m.path, m.readOnly, bytesOf('image', m.image));
+        else if (m.backend === 'littlefs') hostMountLittlefs(slot, m.path, m.readOnly, m.capacity);
+        else hostMountMemory(slot, m.path, m.readOnly);
+      }
+      hostFinish(slot);
+    } catch (e) {
+      hostDrop(slot);
+      throw new TypeError(`options.mounts: ${e.message}`);
+    }
     hosts[slot] = {
       memory: null,
       view: new Uint8Array(0),
@@ -214,6 +231,15 @@ export class WASI {
     check(typeof path === 'string', 'readFile(path): path must be a string');
     this.#open();
     return hostReadFile(this.#slot, mount, path);
+  }
+
+  /** The disk image of littlefs mount `mount` (0 is the first), to store and mount again
+   * later with `{ backend: 'littlefs', image }`. */
+  exportImage(mount = 0) {
+    this.#open();
+    const image = hostExportImage(this.#slot, mount);
+    if (image === undefined) throw new TypeError(`mount ${mount} is not a littlefs mount`);
+    return image;
   }
 
   /** Frees the filesystems and state of this host now; the object is unusable after. */

@@ -1,58 +1,135 @@
-//! What JS calls to set a host up and read it back: create, seed files, read files, drop.
+//! What JS calls to set a host up and read it back: create with mounts, seed files, read
+//! files, export littlefs images, drop.
 //! Every host lives in a slot of a table; its number is what the syscalls and the bridge
 //! are keyed by.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
-use wasi_core::{Errno, Ino, NewNode, VirtualFs, WasiCtx};
+use wasi_core::{Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
+use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 use wasm_bindgen::prelude::*;
 
 use crate::services::{JsClock, JsOutput, JsRandom};
 
+/// A running host: the WASI state, and a handle on each littlefs mount (by mount number)
+/// for exporting its image.
+struct Host {
+    ctx: WasiCtx,
+    images: Vec<Option<Rc<RefCell<LittleFs>>>>,
+}
+
+/// A host being set up: mounts are added one call at a time, then `hostFinish` builds it.
+struct Pending {
+    builder: WasiCtxBuilder,
+    images: Vec<Option<Rc<RefCell<LittleFs>>>>,
+}
+
 thread_local! {
-    /// The hosts, by slot; `None` once dropped. Slots are never reused, so a guest still
-    /// holding a dropped host's imports reaches nothing rather than another host.
-    static HOSTS: RefCell<Vec<Option<WasiCtx>>> = const { RefCell::new(Vec::new()) };
+    /// The hosts, by slot; `None` while being set up and once dropped. Slots are never
+    /// reused, so a guest still holding a dropped host's imports reaches nothing rather
+    /// than another host.
+    static HOSTS: RefCell<Vec<Option<Host>>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<BTreeMap<u32, Pending>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Runs `f` on host `slot`, if it exists.
 pub(crate) fn with_host<R>(slot: u32, f: impl FnOnce(&mut WasiCtx) -> R) -> Option<R> {
-    HOSTS.with(|hosts| hosts.borrow_mut().get_mut(slot as usize)?.as_mut().map(f))
+    HOSTS.with(|hosts| hosts.borrow_mut().get_mut(slot as usize)?.as_mut().map(|h| f(&mut h.ctx)))
 }
 
-/// Creates a host. `env` holds `KEY=VALUE` strings; `mounts` the guest path of each
-/// in-memory backend to preopen, in order, and `read_only` a flag per mount. Stdin starts
-/// empty (see `hostSetStdin`). Returns the slot. Bad input is an `Error` naming what was
-/// wrong.
-#[wasm_bindgen(js_name = hostCreate)]
-pub fn host_create(args: Vec<String>, env: Vec<String>, mounts: Vec<String>, read_only: Vec<u8>) -> Result<u32, JsError> {
-    HOSTS.with(|hosts| {
+fn error(e: impl core::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// Starts setting up a host. `env` holds `KEY=VALUE` strings. Returns the slot; add mounts
+/// with the `hostMount*` functions, then call `hostFinish`. Stdin starts empty (see
+/// `hostSetStdin`).
+#[wasm_bindgen(js_name = hostBegin)]
+pub fn host_begin(args: Vec<String>, env: Vec<String>) -> Result<u32, JsError> {
+    let id = HOSTS.with(|hosts| {
         let mut hosts = hosts.borrow_mut();
-        let id = u32::try_from(hosts.len()).map_err(|_| JsError::new("too many WASI hosts"))?;
-        let mut b = WasiCtx::builder();
-        for a in &args {
-            b.arg(a);
+        hosts.push(None);
+        u32::try_from(hosts.len() - 1).map_err(|_| error("too many WASI hosts"))
+    })?;
+    let mut b = WasiCtx::builder();
+    for a in &args {
+        b.arg(a);
+    }
+    for pair in &env {
+        let (k, v) = pair.split_once('=').ok_or_else(|| error(format!("env entry {pair:?} is not KEY=VALUE")))?;
+        b.env(k, v);
+    }
+    b.stdout(Box::new(JsOutput { host: id, fd: 1 })).stderr(Box::new(JsOutput { host: id, fd: 2 }));
+    b.clock(Box::new(JsClock(id))).random(Box::new(JsRandom(id)));
+    PENDING.with(|p| p.borrow_mut().insert(id, Pending { builder: b, images: Vec::new() }));
+    Ok(id)
+}
+
+/// Adds a mount to a host being set up.
+fn mount(slot: u32, path: &str, read_only: bool, fs: Box<dyn VirtualFs>, image: Option<Rc<RefCell<LittleFs>>>) -> Result<(), JsError> {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let pending = p.get_mut(&slot).ok_or_else(|| error("this WASI host is already set up"))?;
+        let backend = pending.builder.backend(fs);
+        pending.builder.preopen(path, backend, read_only);
+        pending.images.push(image);
+        Ok(())
+    })
+}
+
+/// Preopens an empty in-memory directory at `path`.
+#[wasm_bindgen(js_name = hostMountMemory)]
+pub fn host_mount_memory(slot: u32, path: &str, read_only: bool) -> Result<(), JsError> {
+    mount(slot, path, read_only, Box::new(MemoryFs::new()), None)
+}
+
+/// Preopens an empty littlefs disk of `capacity` bytes at `path`.
+#[wasm_bindgen(js_name = hostMountLittlefs)]
+pub fn host_mount_littlefs(slot: u32, path: &str, read_only: bool, capacity: f64) -> Result<(), JsError> {
+    let fs = LittleFs::new(capacity as usize).map_err(|e| error(format!("mount {path:?}: {e}")))?;
+    let fs = Rc::new(RefCell::new(fs));
+    mount(slot, path, read_only, Box::new(fs.clone()), Some(fs))
+}
+
+/// Preopens a littlefs disk image at `path`; a read-only one refuses changes with EROFS.
+#[wasm_bindgen(js_name = hostMountImage)]
+pub fn host_mount_image(slot: u32, path: &str, read_only: bool, image: Vec<u8>) -> Result<(), JsError> {
+    let fs = LittleFs::from_image(image, read_only).map_err(|e| error(format!("mount {path:?}: {e}")))?;
+    let fs = Rc::new(RefCell::new(fs));
+    mount(slot, path, read_only, Box::new(fs.clone()), Some(fs))
+}
+
+/// Builds a host set up with `hostBegin` and the `hostMount*` functions.
+#[wasm_bindgen(js_name = hostFinish)]
+pub fn host_finish(slot: u32) -> Result<(), JsError> {
+    let mut pending = PENDING.with(|p| p.borrow_mut().remove(&slot)).ok_or_else(|| error("this WASI host is already set up"))?;
+    let ctx = pending.builder.build().map_err(error)?;
+    HOSTS.with(|hosts| {
+        if let Some(h) = hosts.borrow_mut().get_mut(slot as usize) {
+            *h = Some(Host { ctx, images: pending.images });
         }
-        for pair in &env {
-            let (k, v) = pair.split_once('=').ok_or_else(|| JsError::new(&format!("env entry {pair:?} is not KEY=VALUE")))?;
-            b.env(k, v);
-        }
-        for (i, path) in mounts.iter().enumerate() {
-            let fs = b.backend(Box::new(MemoryFs::new()));
-            b.preopen(path, fs, read_only.get(i).copied().unwrap_or(0) != 0);
-        }
-        b.stdout(Box::new(JsOutput { host: id, fd: 1 })).stderr(Box::new(JsOutput { host: id, fd: 2 }));
-        b.clock(Box::new(JsClock(id))).random(Box::new(JsRandom(id)));
-        let ctx = b.build().map_err(|e| JsError::new(&e.to_string()))?;
-        hosts.push(Some(ctx));
-        Ok(id)
+    });
+    Ok(())
+}
+
+/// The disk image of littlefs mount `mount` of host `slot`; `undefined` for other mounts.
+#[wasm_bindgen(js_name = hostExportImage)]
+pub fn host_export_image(slot: u32, mount: u32) -> Option<Vec<u8>> {
+    HOSTS.with(|hosts| {
+        let hosts = hosts.borrow();
+        let fs = hosts.get(slot as usize)?.as_ref()?.images.get(mount as usize)?.clone()?;
+        let image = fs.borrow().export_image();
+        Some(image)
     })
 }
 
 /// Frees a host's slot and everything it holds.
 #[wasm_bindgen(js_name = hostDrop)]
 pub fn host_drop(slot: u32) {
+    PENDING.with(|p| p.borrow_mut().remove(&slot));
     HOSTS.with(|hosts| {
         if let Some(h) = hosts.borrow_mut().get_mut(slot as usize) {
             *h = None;

@@ -20,6 +20,9 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ stdout: 42 }), { name: 'TypeError', message: /options\.stdout/ });
   assert.throws(() => new WASI({ mounts: [{ path: '' }] }), { name: 'TypeError', message: /mounts\[0\]\.path/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /backend/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /multiple of 512/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', image: new Uint8Array(65536) }] }), { name: 'TypeError', message: /not a littlefs disk/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', capacity: 4096 }] }), { name: 'TypeError', message: /littlefs backend/ });
   assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
   assert.throws(() => new WASI({ bogus: true }), { name: 'TypeError', message: /bogus/ });
   assert.throws(() => new WASI({ version: 'preview2' }), { name: 'TypeError', message: /version/ });
@@ -84,6 +87,20 @@ test('files seeded from options and writeFile, read back with readFile', () => {
   assert.equal(new TextDecoder().decode(wasi.readFile('x/y', 1)), 'z');
   assert.equal(wasi.readFile('missing'), undefined);
   assert.equal(wasi.readFile('x/y', 0), undefined, 'mounts are separate filesystems');
+});
+
+test('a littlefs image exported after a run mounts again with its files', async () => {
+  const first = new WASI({ args: ['upcase'], mounts: [{ path: '/data', backend: 'littlefs', capacity: 1 << 20, files: { 'notes/a.txt': 'kept' } }] });
+  first.writeFile('b.bin', new Uint8Array([1, 2, 3]));
+  const image = first.exportImage();
+  assert.equal(image.length, 1 << 20);
+  first.close();
+  const second = new WASI({ mounts: [{ path: '/data', image }, { path: '/mem' }] });
+  assert.equal(new TextDecoder().decode(second.readFile('notes/a.txt')), 'kept');
+  assert.deepEqual([...second.readFile('b.bin')], [1, 2, 3]);
+  assert.throws(() => second.exportImage(1), { name: 'TypeError', message: /not a littlefs mount/ });
+  const ro = new WASI({ mounts: [{ path: '/data', image, readOnly: true }] });
+  assert.throws(() => ro.writeFile('c', 'x'), /read-only|EROFS|rofs/i);
 });
 
 test('close frees the host; using it after is a clear error', () => {

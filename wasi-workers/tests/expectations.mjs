@@ -1,12 +1,17 @@
 // The conventions of conformance/guests/EXPECTATIONS.md, shared by the Node and workerd
 // tests: how a guest is started, and what it ends with when not "exit 0, any output".
 
-/** WASI options for guest `name`, its output handed to `stdout` and `stderr`. */
-export function guestOptions(name, stdout, stderr) {
+/** The backends every guest runs on. */
+export const backends = ['memory', 'littlefs'];
+
+/** WASI options for guest `name` on `backend`, its output handed to `stdout` and `stderr`. */
+export function guestOptions(name, backend, stdout, stderr) {
+  const env = { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' };
+  if (backend === 'littlefs') env.WASI_BACKEND = 'littlefs';
   return {
     args: [name],
-    env: { CONFORMANCE: '1', GUEST_ENV_A: 'alpha' },
-    preopens: ['/sandbox'],
+    env,
+    mounts: [{ path: '/sandbox', backend }],
     stdin: 'hello stdin\n',
     stdout,
     stderr,

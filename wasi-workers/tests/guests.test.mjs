@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { guestOptions, special } from './expectations.mjs';
+import { backends, guestOptions, special } from './expectations.mjs';
 import { WASI } from '../pkg/node.js';
 
 const root = new URL('../../', import.meta.url);
@@ -11,10 +11,10 @@ const guestDir = new URL('target/wasm32-wasip1/release/', root);
 const names = readdirSync(new URL('conformance/guests/src/bin/', root)).map((f) => f.replace(/\.rs$/, '')).sort();
 
 
-async function run(name) {
+async function run(name, backend) {
   const out = [];
   const err = [];
-  const wasi = new WASI(guestOptions(name, (b) => out.push(Buffer.from(b)), (b) => err.push(Buffer.from(b))));
+  const wasi = new WASI(guestOptions(name, backend, (b) => out.push(Buffer.from(b)), (b) => err.push(Buffer.from(b))));
   const module = new WebAssembly.Module(readFileSync(new URL(`${name}.wasm`, guestDir)));
   const instance = new WebAssembly.Instance(module, wasi.getImportObject());
   let code;
@@ -26,11 +26,13 @@ async function run(name) {
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
-for (const name of names) {
-  test(`memory: ${name}`, async () => {
-    const want = special[name] ?? { code: 0 };
-    const got = await run(name);
-    assert.equal(got.code, want.code, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
-    if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout);
-  });
+for (const backend of backends) {
+  for (const name of names) {
+    test(`${backend}: ${name}`, async () => {
+      const want = special[name] ?? { code: 0 };
+      const got = await run(name, backend);
+      assert.equal(got.code, want.code, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
+      if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout);
+    });
+  }
 }

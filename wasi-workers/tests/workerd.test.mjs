@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { special } from './expectations.mjs';
+import { backends, special } from './expectations.mjs';
 import { Miniflare } from 'miniflare';
 
 const root = new URL('../../', import.meta.url);
@@ -29,13 +29,15 @@ const mf = new Miniflare({
 });
 after(() => mf.dispose());
 
-for (const name of names) {
-  test(`workerd memory: ${name}`, async () => {
-    const res = await mf.dispatchFetch(`http://localhost/?guest=${name}`);
-    assert.equal(res.status, 200, await res.clone().text());
-    const got = await res.json();
-    const want = special[name] ?? { code: 0 };
-    assert.equal(got.code, want.code, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
-    if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout);
-  });
+for (const backend of backends) {
+  for (const name of names) {
+    test(`workerd ${backend}: ${name}`, async () => {
+      const res = await mf.dispatchFetch(`http://localhost/?guest=${name}&backend=${backend}`);
+      assert.equal(res.status, 200, await res.clone().text());
+      const got = await res.json();
+      const want = special[name] ?? { code: 0 };
+      assert.equal(got.code, want.code, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
+      if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout);
+    });
+  }
 }

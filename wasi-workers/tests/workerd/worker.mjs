@@ -1,4 +1,4 @@
-// A test Worker: runs the conformance guest named by ?guest= through the package, with the
+// A test Worker: runs the conformance guest named by ?guest= (on ?backend=) through the package, with the
 // conventions of conformance/guests/EXPECTATIONS.md, and answers {code, stdout, stderr}.
 // The guests are imported precompiled: workerd refuses to compile wasm at run time.
 import { WASI } from '../../pkg/workerd.js';
@@ -7,12 +7,14 @@ import { guestOptions } from '../expectations.mjs';
 
 export default {
   async fetch(request) {
-    const name = new URL(request.url).searchParams.get('guest');
+    const params = new URL(request.url).searchParams;
+    const name = params.get('guest');
+    const backend = params.get('backend') ?? 'memory';
     const module = guests[name];
     if (!module) return new Response(`no guest ${name}`, { status: 404 });
     const out = [];
     const err = [];
-    const wasi = new WASI(guestOptions(name, (b) => out.push(b), (b) => err.push(b)));
+    const wasi = new WASI(guestOptions(name, backend, (b) => out.push(b), (b) => err.push(b)));
     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
     let code;
     try {
