@@ -126,3 +126,33 @@ fn argv0_and_env_reach_the_guest() {
     assert_eq!(out.status.code(), Some(16 + "args.wasm".len() as i32 + 1));
     assert_eq!(wasi_run(&["--env", "novalue", path(&m)]).status.code(), Some(2));
 }
+
+#[test]
+fn littlefs_backend_and_images() {
+    let host = std::env::temp_dir().join(format!("wasi-run-img-{}", std::process::id()));
+    std::fs::create_dir_all(host.join("sub")).unwrap();
+    std::fs::write(host.join("sub/hello.txt"), "hi").unwrap();
+    let image = host.with_extension("img");
+    let spec = format!("{}::/data", host.display());
+    let read = module("img-read", &open_errno("sub/hello.txt", 0, 2));
+    let create = module("img-create", &open_errno("new.txt", 1, 64));
+
+    // --dir copied into littlefs.
+    assert_eq!(wasi_run(&["--backend", "littlefs", "--capacity", "1048576", "--dir", &spec, path(&read)]).status.code(), Some(0));
+    assert_eq!(wasi_run(&["--backend", "littlefs", "--capacity", "1000", "--dir", &spec, path(&read)]).status.code(), Some(2));
+
+    // mkimage, then the image mounted read-write and read-only.
+    let out = Command::new(env!("CARGO_BIN_EXE_wasi-run")).args(["mkimage", "--capacity", "1048576", path(&host), path(&image)]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::metadata(&image).unwrap().len(), 1 << 20);
+    let img_spec = format!("{}::/data", image.display());
+    assert_eq!(wasi_run(&["--image", &img_spec, path(&read)]).status.code(), Some(0));
+    assert_eq!(wasi_run(&["--image", &img_spec, path(&create)]).status.code(), Some(0));
+    assert_eq!(wasi_run(&["--image-ro", &img_spec, path(&create)]).status.code(), Some(63));
+    // A file that is not an image is refused clearly.
+    let bogus = format!("{}::/data", host.join("sub/hello.txt").display());
+    let out = wasi_run(&["--image", &bogus, path(&read)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("littlefs"));
+    assert_eq!(Command::new(env!("CARGO_BIN_EXE_wasi-run")).args(["mkimage", path(&host)]).output().unwrap().status.code(), Some(2));
+}

@@ -1,35 +1,55 @@
 //! `wasi-run`: runs a WASI command module through `wasi-core`, like `wasmtime run`.
 //!
 //! ```text
-//! wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--env K=V]...
-//!          [--argv0 NAME] [--backend memory] prog.wasm [args...]
+//! wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--image FILE::GUEST]...
+//!          [--image-ro FILE::GUEST]... [--env K=V]... [--argv0 NAME]
+//!          [--backend memory|littlefs] [--capacity BYTES] prog.wasm [args...]
+//! wasi-run mkimage [--capacity BYTES] HOSTDIR OUT.img
 //! ```
 //! Each `--dir` copies a host directory into a fresh backend preopened at GUEST (changes
-//! are not written back); `--dir-ro` mounts it read-only. The exit code is the guest's; a
-//! trap exits with 134; bad usage with 2.
+//! are not written back); `--dir-ro` mounts it read-only; `--image` mounts a littlefs disk
+//! image. `mkimage` builds such an image from a host directory. The exit code is the
+//! guest's; a trap exits with 134; bad usage with 2.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use conformance::{copy_into, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};
-use wasi_core::{Clock, WasiCtx};
+use wasi_core::{Clock, VirtualFs, WasiCtx};
+use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
-const USAGE: &str = "usage: wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--env K=V]... [--argv0 NAME] [--backend memory] prog.wasm [args...]";
+const USAGE: &str = "usage: wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--image FILE::GUEST]... [--image-ro FILE::GUEST]... [--env K=V]... [--argv0 NAME] [--backend memory|littlefs] [--capacity BYTES] prog.wasm [args...]
+       wasi-run mkimage [--capacity BYTES] HOSTDIR OUT.img";
+
+/// littlefs disk size when `--capacity` is not given.
+const DEFAULT_CAPACITY: usize = 64 << 20;
+
+/// Where a preopen's contents come from.
+enum Source {
+    /// A host directory, copied in.
+    Dir(PathBuf),
+    /// A littlefs disk image file, mounted.
+    Image(PathBuf),
+}
 
 /// The parsed command line.
 struct Options {
-    dirs: Vec<(PathBuf, String, bool)>,
+    mounts: Vec<(Source, String, bool)>,
     env: Vec<(String, String)>,
     argv0: Option<String>,
+    littlefs: bool,
+    capacity: usize,
     program: PathBuf,
     args: Vec<String>,
 }
 
 fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut dirs = Vec::new();
+    let mut mounts = Vec::new();
     let mut env = Vec::new();
     let mut argv0 = None;
+    let mut littlefs = false;
+    let mut capacity = DEFAULT_CAPACITY;
     loop {
         let arg = argv.next().ok_or("missing the program to run")?;
         let mut value = |flag: &str| argv.next().ok_or(format!("{flag} needs a value"));
@@ -37,8 +57,14 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
             "--dir" | "--dir-ro" => {
                 let spec = value(&arg)?;
                 let (host, guest) = spec.split_once("::").unwrap_or((&spec, &spec));
-                dirs.push((PathBuf::from(host), guest.to_string(), arg == "--dir-ro"));
+                mounts.push((Source::Dir(PathBuf::from(host)), guest.to_string(), arg == "--dir-ro"));
             }
+            "--image" | "--image-ro" => {
+                let spec = value(&arg)?;
+                let (file, guest) = spec.split_once("::").ok_or(format!("{arg} {spec}: expected FILE::GUEST"))?;
+                mounts.push((Source::Image(PathBuf::from(file)), guest.to_string(), arg == "--image-ro"));
+            }
+            "--capacity" => capacity = parse_bytes(&value("--capacity")?)?,
             "--env" => {
                 let spec = value("--env")?;
                 let (k, v) = spec.split_once('=').ok_or(format!("--env {spec}: expected KEY=VALUE"))?;
@@ -46,14 +72,42 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
             }
             "--argv0" => argv0 = Some(value("--argv0")?),
             "--backend" => match value("--backend")?.as_str() {
-                "memory" => {}
-                other => return Err(format!("unknown backend {other:?} (available: memory)")),
+                "memory" => littlefs = false,
+                "littlefs" => littlefs = true,
+                other => return Err(format!("unknown backend {other:?} (available: memory, littlefs)")),
             },
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ => return Ok(Options { dirs, env, argv0, program: PathBuf::from(arg), args: argv.collect() }),
+            _ => return Ok(Options { mounts, env, argv0, littlefs, capacity, program: PathBuf::from(arg), args: argv.collect() }),
         }
     }
+}
+
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| format!("--capacity {text}: expected a number of bytes"))
+}
+
+/// A fresh littlefs disk holding a copy of `host`.
+fn littlefs_copy(host: &Path, capacity: usize, now: u64) -> Result<LittleFs, String> {
+    let mut fs = LittleFs::new(capacity).map_err(|e| format!("--capacity {capacity}: {e}"))?;
+    let root = fs.root();
+    copy_into(&mut fs, root, host, now).map_err(|e| format!("{}: {e}", host.display()))?;
+    Ok(fs)
+}
+
+/// `wasi-run mkimage [--capacity BYTES] HOSTDIR OUT`: writes a littlefs image of a directory.
+fn mkimage(mut argv: impl Iterator<Item = String>) -> Result<(), String> {
+    let mut capacity = DEFAULT_CAPACITY;
+    let mut paths = Vec::new();
+    while let Some(arg) = argv.next() {
+        match arg.as_str() {
+            "--capacity" => capacity = parse_bytes(&argv.next().ok_or("--capacity needs a value")?)?,
+            _ => paths.push(PathBuf::from(arg)),
+        }
+    }
+    let [host, out] = <[PathBuf; 2]>::try_from(paths).map_err(|_| "mkimage needs HOSTDIR and OUT".to_string())?;
+    let fs = littlefs_copy(&host, capacity, SystemClock::default().realtime())?;
+    std::fs::write(&out, fs.export_image()).map_err(|e| format!("{}: {e}", out.display()))
 }
 
 fn build(opts: &Options) -> Result<WasiCtx, String> {
@@ -68,11 +122,21 @@ fn build(opts: &Options) -> Result<WasiCtx, String> {
     for (k, v) in &opts.env {
         b.env(k, v);
     }
-    for (host, guest, read_only) in &opts.dirs {
-        let mut fs = MemoryFs::new();
-        let root = wasi_core::VirtualFs::root(&fs);
-        copy_into(&mut fs, root, host, now).map_err(|e| format!("--dir {}: {e}", host.display()))?;
-        let id = b.backend(Box::new(fs));
+    for (source, guest, read_only) in &opts.mounts {
+        let fs: Box<dyn VirtualFs> = match source {
+            Source::Dir(host) if opts.littlefs => Box::new(littlefs_copy(host, opts.capacity, now)?),
+            Source::Dir(host) => {
+                let mut fs = MemoryFs::new();
+                let root = fs.root();
+                copy_into(&mut fs, root, host, now).map_err(|e| format!("--dir {}: {e}", host.display()))?;
+                Box::new(fs)
+            }
+            Source::Image(file) => {
+                let image = std::fs::read(file).map_err(|e| format!("--image {}: {e}", file.display()))?;
+                Box::new(LittleFs::from_image(image, *read_only).map_err(|e| format!("--image {}: {e}", file.display()))?)
+            }
+        };
+        let id = b.backend(fs);
         b.preopen(guest, id, *read_only);
     }
     b.stdin(Box::new(HostStdin)).stdout(Box::new(HostStdout)).stderr(Box::new(HostStderr));
@@ -85,7 +149,18 @@ fn file_name(path: &Path) -> String {
 }
 
 fn main() -> ExitCode {
-    let opts = match parse(std::env::args().skip(1)) {
+    let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().map(String::as_str) == Some("mkimage") {
+        argv.next();
+        return match mkimage(argv) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("wasi-run mkimage: {e}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let opts = match parse(argv) {
         Ok(opts) => opts,
         Err(msg) => {
             if !msg.is_empty() {
