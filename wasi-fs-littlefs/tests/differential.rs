@@ -63,7 +63,7 @@ struct Model(BTreeMap<Path, Node>);
 impl Model {
     fn parent_ok(&self, p: &Path) -> Result<(), Errno> {
         for i in 1..p.len() {
-            match self.0.get(&p[..i].to_vec()) {
+            match self.0.get(&p[..i]) {
                 Some(Node::Dir) => {}
                 Some(_) => return Err(Errno::NOTDIR),
                 None => return Err(Errno::NOENT),
@@ -151,7 +151,7 @@ impl Model {
                     _ => {}
                 }
                 let moved: Vec<(Path, Node)> = self.0.iter().filter(|(k, _)| k.starts_with(from)).map(|(k, v)| (k.clone(), v.clone())).collect();
-                self.0.retain(|k, _| !k.starts_with(from) && !(k.starts_with(to) && k.len() > to.len()));
+                self.0.retain(|k, _| !(k.starts_with(from) || k.starts_with(to) && k.len() > to.len()));
                 for (k, v) in moved {
                     let mut nk = to.clone();
                     nk.extend_from_slice(&k[from.len()..]);
