@@ -157,3 +157,30 @@ fn cookies_survive_unlinks_and_open_files_survive_unlink() {
     assert_eq!(read_all(&mut fs, now_d), b"A");
     fs.release(d);
 }
+
+#[test]
+fn a_damaged_block_reads_as_eio() {
+    let mut fs = LittleFs::new(64 * 1024).unwrap();
+    let root = fs.root();
+    let f = fs.create(root, b"big", NewNode::File, 1).unwrap();
+    // Distinct bytes per block-sized stretch, so each data block can be found in the image.
+    let data: Vec<u8> = (0..8 * 512).map(|i| (i / 512) as u8 + 0x40).collect();
+    fs.write(f, 0, &data, 2).unwrap();
+    let mut image = fs.export_image();
+    // littlefs links a file's blocks backwards: every block after the first starts with
+    // pointers to earlier ones. Point them all past the end of the disk.
+    let mut damaged = 0;
+    for b in 0..image.len() / 512 {
+        let block = &mut image[b * 512..(b + 1) * 512];
+        if (0x40..0x48).contains(&block[300]) && block[100..300].iter().all(|x| *x == block[300]) {
+            block[..8].fill(0xfe);
+            damaged += 1;
+        }
+    }
+    assert!(damaged >= 4, "found the file's blocks");
+    let mut fs = LittleFs::from_image(image, true).unwrap();
+    let root = fs.root();
+    let f = fs.lookup(root, b"big").unwrap();
+    let mut buf = vec![0u8; data.len()];
+    assert_eq!(fs.read(f, 0, &mut buf), Err(Errno::IO));
+}
