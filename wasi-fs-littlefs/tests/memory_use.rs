@@ -36,8 +36,7 @@ fn held(capacity: usize) -> (usize, usize, usize) {
     let empty = LIVE.load(Ordering::Relaxed) - before;
     let root = fs.root();
     let mut files = 0;
-    loop {
-        let Ok(ino) = fs.create(root, format!("f{files}").as_bytes(), NewNode::File, 1) else { break };
+    while let Ok(ino) = fs.create(root, format!("f{files}").as_bytes(), NewNode::File, 1) {
         files += 1;
         if fs.write(ino, 0, &[7u8; 4096], 1).is_err() {
             break;
