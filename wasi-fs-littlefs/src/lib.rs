@@ -2,6 +2,12 @@
 //! by the capacity the embedder picks at run time, and a disk image that can be exported
 //! and mounted again (to persist a filesystem between Worker requests, or ship one).
 //!
+//! The capacity is a run-time choice: littlefs2's safe wrapper fixes the block count at
+//! compile time (`Storage::BLOCK_COUNT`) and keeps its `lfs_config` private, so this crate
+//! drives littlefs through `littlefs2-sys` with a config it builds itself (512-byte blocks,
+//! `block_count` = capacity / 512); that FFI lives in one module. The disk is allocated
+//! once: memory is the capacity plus about 2.7 KB, plus about 130 bytes per file seen.
+//!
 //! littlefs is path-based; inodes are emulated with a table of paths, stable for the life
 //! of a mount. Timestamps live in a littlefs attribute, a symlink is a file marked by
 //! another attribute and holding its target. A file unlinked or replaced while open moves
