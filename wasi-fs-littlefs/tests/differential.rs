@@ -12,6 +12,9 @@ use wasi_core::{DirEntry, Ino, NewNode, VirtualFs};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
+mod common;
+use common::read_all;
+
 type Path = Vec<&'static str>;
 
 #[derive(Debug, Clone)]
@@ -176,14 +179,6 @@ fn kind(fs: &mut dyn VirtualFs, p: &Path) -> Option<Filetype> {
     let (dir, name) = parent(fs, p).ok()?;
     let ino = fs.lookup(dir, name.as_bytes()).ok()?;
     Some(fs.stat(ino).ok()?.filetype)
-}
-
-fn read_all(fs: &mut dyn VirtualFs, ino: Ino) -> Vec<u8> {
-    let size = fs.stat(ino).unwrap().size as usize;
-    let mut buf = vec![0u8; size];
-    let n = fs.read(ino, 0, &mut buf).unwrap();
-    buf.truncate(n);
-    buf
 }
 
 fn apply(fs: &mut dyn VirtualFs, op: &Op) -> Answer {

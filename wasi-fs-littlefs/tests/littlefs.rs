@@ -1,27 +1,13 @@
 //! `LittleFs` through the `VirtualFs` trait: images, full disks, names, cookies, lifetimes.
 
 use wasi_core::wasi_abi::{Errno, Filetype};
-use wasi_core::{DirEntry, NewNode, VirtualFs};
+use wasi_core::{NewNode, VirtualFs};
 use wasi_fs_littlefs::{ImageError, LittleFs};
 
+mod common;
+use common::{names, read_all};
+
 const MIB: usize = 1 << 20;
-
-fn names(fs: &mut LittleFs, dir: u64, cookie: u64) -> Vec<(String, u64)> {
-    let mut out = Vec::new();
-    fs.readdir(dir, cookie, &mut |e: DirEntry<'_>| {
-        out.push((String::from_utf8(e.name.to_vec()).unwrap(), e.next));
-        true
-    })
-    .unwrap();
-    out
-}
-
-fn read_all(fs: &mut LittleFs, ino: u64) -> Vec<u8> {
-    let size = fs.stat(ino).unwrap().size as usize;
-    let mut buf = vec![0u8; size];
-    assert_eq!(fs.read(ino, 0, &mut buf).unwrap(), size);
-    buf
-}
 
 #[test]
 fn export_and_import_keep_everything() {
