@@ -1,0 +1,31 @@
+// The example Worker bundles the way a Worker author deploys it: `wrangler deploy
+// --dry-run` resolves the package through its "workerd" export and keeps both wasm
+// modules as precompiled modules.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const example = join(root, 'examples/worker');
+
+test('wrangler deploy --dry-run bundles the example Worker', () => {
+  copyFileSync(join(root, 'target/wasm32-wasip1/release/upcase.wasm'), join(example, 'src/upcase.wasm'));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: example, stdio: 'pipe' });
+  const out = mkdtempSync(join(tmpdir(), 'wrangler-'));
+  const log = execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', out], {
+    cwd: example,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    stdio: 'pipe',
+  }).toString();
+  assert.match(log, /--dry-run: exiting now/);
+  const files = readdirSync(out);
+  assert.ok(files.includes('index.js'), files.join(', '));
+  assert.ok(files.some((f) => f.endsWith('wasi_workers_bg.wasm')), 'the package wasm is a module of its own');
+  assert.ok(files.some((f) => f.endsWith('upcase.wasm')), 'the program is a module of its own');
+  const bundle = readFileSync(join(out, 'index.js'), 'utf8');
+  assert.ok(!bundle.includes('readFileSync'), 'the workerd entry was chosen, not the Node one');
+  assert.ok(bundle.includes('wasi_snapshot_preview1'));
+});
