@@ -3,11 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# littlefs is C: bindgen needs libclang, and its wasm32 build wasi-libc's headers.
-if ! dpkg -s libclang-dev wasi-libc >/dev/null 2>&1; then
-  echo "== apt-get install clang libclang-dev llvm wasi-libc"
+# littlefs is C: bindgen needs libclang, and its wasm32 build wasi-libc's headers. The
+# browser test drives Debian's headless Chromium.
+if ! dpkg -s libclang-dev wasi-libc chromium >/dev/null 2>&1; then
+  echo "== apt-get install clang libclang-dev llvm wasi-libc chromium"
   apt-get update
-  apt-get install -y clang libclang-dev llvm wasi-libc
+  apt-get install -y clang libclang-dev llvm wasi-libc chromium
 fi
 
 if command -v rustup >/dev/null; then

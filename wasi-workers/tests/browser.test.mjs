@@ -1,0 +1,48 @@
+// The package in a browser: headless Chromium loads the "browser" entry from a local server
+// and runs every conformance guest on both backends, with the Node tests' expectations.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { promisify } from 'node:util';
+import { backends, special } from './expectations.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const names = readdirSync(join(root, 'conformance/guests/src/bin')).map((f) => f.replace(/\.rs$/, '')).sort();
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  try {
+    const body = await readFile(join(root, path));
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+after(() => server.close());
+
+test('every guest runs in headless Chromium', async () => {
+  const url = `http://127.0.0.1:${server.address().port}/wasi-workers/tests/browser/index.html?guests=${names.join(',')}`;
+  const { stdout } = await promisify(execFile)('chromium', [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${join(root, 'target/chromium-profile')}`, '--virtual-time-budget=60000', '--dump-dom', url,
+  ], { maxBuffer: 1 << 24, timeout: 120_000 });
+  const json = stdout.match(/<pre id="out">(.*)<\/pre>/s)?.[1] ?? '';
+  assert.notEqual(json, 'running', 'the page did not finish');
+  const results = JSON.parse(json.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>'));
+  for (const backend of backends) {
+    for (const name of names) {
+      const want = special[name] ?? { code: 0 };
+      const got = results[`${backend}/${name}`];
+      assert.equal(got?.code, want.code, `${backend}/${name}: ${JSON.stringify(got)}`);
+      if (want.stdout !== undefined) assert.equal(got.stdout, want.stdout, `${backend}/${name}`);
+    }
+  }
+});
