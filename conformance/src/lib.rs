@@ -10,4 +10,4 @@ mod services;
 
 pub use binding::{run, RunError};
 pub use hostdir::copy_into;
-pub use services::{BytesInput, Captured, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};
+pub use services::{Captured, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};

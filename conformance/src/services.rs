@@ -1,12 +1,12 @@
 //! Native host services for `wasi-core`: the system clock, the OS random source, the
-//! process's stdio, and in-memory streams for tests.
+//! process's stdio, and an output stream that captures what a test's guest writes.
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use wasi_core::{Clock, Errno, InputStream, OutputStream, Random, Readiness};
+use wasi_core::{Clock, Errno, InputStream, OutputStream, Random};
 
 /// Wall-clock time from `SystemTime`, monotonic time from an `Instant` taken at creation;
 /// `sleep` really sleeps.
@@ -86,36 +86,6 @@ pub struct HostStderr;
 impl OutputStream for HostStderr {
     fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
         std::io::stderr().lock().write_all(data).map_err(|_| Errno::IO)
-    }
-}
-
-/// A stdin that yields fixed bytes, then end of stream.
-#[derive(Debug, Default)]
-pub struct BytesInput {
-    data: Vec<u8>,
-    at: usize,
-}
-
-impl BytesInput {
-    /// A stream of `data`.
-    pub fn new(data: impl Into<Vec<u8>>) -> Self {
-        BytesInput { data: data.into(), at: 0 }
-    }
-}
-
-impl InputStream for BytesInput {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
-        let n = buf.len().min(self.data.len() - self.at);
-        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-
-    fn readiness(&mut self) -> Readiness {
-        match self.data.len() - self.at {
-            0 => Readiness::Hangup,
-            n => Readiness::Ready { nbytes: n as u64 },
-        }
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use conformance::{BytesInput, Captured, OsRandom, SystemClock};
-use wasi_core::{VirtualFs, WasiCtx};
+use conformance::{Captured, OsRandom, SystemClock};
+use wasi_core::{BytesInput, VirtualFs, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 

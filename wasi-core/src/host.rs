@@ -82,6 +82,37 @@ impl InputStream for EmptyInput {
     }
 }
 
+/// A stream of bytes known in advance (a request body read before the guest starts, a
+/// test's input), then end of stream.
+#[derive(Debug, Default, Clone)]
+pub struct BytesInput {
+    data: alloc::vec::Vec<u8>,
+    at: usize,
+}
+
+impl BytesInput {
+    /// A stream of `data`.
+    pub fn new(data: impl Into<alloc::vec::Vec<u8>>) -> Self {
+        BytesInput { data: data.into(), at: 0 }
+    }
+}
+
+impl InputStream for BytesInput {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        let n = buf.len().min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+
+    fn readiness(&mut self) -> Readiness {
+        match self.data.len() - self.at {
+            0 => Readiness::Hangup,
+            n => Readiness::Ready { nbytes: n as u64 },
+        }
+    }
+}
+
 /// A sink that discards everything written to it.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Discard;

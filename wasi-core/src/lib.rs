@@ -28,7 +28,7 @@ mod vfs;
 
 pub use builder::{BuildError, WasiCtxBuilder};
 pub use ctx::{I32Exit, WasiCtx};
-pub use host::{Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness};
+pub use host::{BytesInput, Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness};
 pub use memory::GuestMemory;
 pub use vfs::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
 pub use wasi_abi;

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use wasi_core::{Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
+use wasi_core::{BytesInput, Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 use wasm_bindgen::prelude::*;
@@ -140,7 +140,7 @@ pub fn host_drop(slot: u32) {
 /// Replaces host `slot`'s stdin with `data` (all of it, read before the guest starts).
 #[wasm_bindgen(js_name = hostSetStdin)]
 pub fn host_set_stdin(slot: u32, data: Vec<u8>) {
-    with_host(slot, |ctx| ctx.set_stdin(Box::new(Bytes { data, at: 0 })));
+    with_host(slot, |ctx| ctx.set_stdin(Box::new(BytesInput::new(data))));
 }
 
 /// Walks `path` (relative to the backend root, `/`-separated) to its parent directory,
@@ -196,26 +196,4 @@ pub fn host_read_file(slot: u32, mount: u32, path: &str) -> Option<Vec<u8>> {
         Some(data)
     })
     .flatten()
-}
-
-/// The whole of stdin, handed over before the guest starts.
-struct Bytes {
-    data: Vec<u8>,
-    at: usize,
-}
-
-impl wasi_core::InputStream for Bytes {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
-        let n = buf.len().min(self.data.len() - self.at);
-        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-
-    fn readiness(&mut self) -> wasi_core::Readiness {
-        match self.data.len() - self.at {
-            0 => wasi_core::Readiness::Hangup,
-            n => wasi_core::Readiness::Ready { nbytes: n as u64 },
-        }
-    }
 }
