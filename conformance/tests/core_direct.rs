@@ -127,3 +127,49 @@ fn the_fd_cap_answers_emfile_and_frees_on_close() {
     // fd_renumber onto a number past the cap is EBADF, not a huge table.
     assert_eq!(ctx.fd_renumber(&mut mem.as_mut_slice(), 4, u32::MAX), Err(Errno::BADF));
 }
+
+/// A full 4 GiB guest memory that keeps nothing: reads see zeros, writes succeed.
+struct Whole4GiB;
+
+impl wasi_core::GuestMemory for Whole4GiB {
+    fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
+        if u64::from(offset) + buf.len() as u64 > 1 << 32 {
+            return Err(Errno::FAULT);
+        }
+        buf.fill(0);
+        Ok(())
+    }
+    fn write(&mut self, offset: u32, data: &[u8]) -> Result<(), Errno> {
+        if u64::from(offset) + data.len() as u64 > 1 << 32 {
+            return Err(Errno::FAULT);
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn fd_readdir_filling_the_last_bytes_of_memory() {
+    // A buffer ending exactly at 4 GiB, filled by the listing: the cursor reaches 2^32 and
+    // must not wrap.
+    let mut fs = MemoryFs::new();
+    let root = wasi_core::VirtualFs::root(&fs);
+    for i in 0..20 {
+        wasi_core::VirtualFs::create(&mut fs, root, format!("entry{i}").as_bytes(), wasi_core::NewNode::File, 1).unwrap();
+    }
+    let mut b = WasiCtx::builder();
+    b.clock(Box::new(VirtualClock::default())).random(Box::new(OsRandom));
+    let id = b.backend(Box::new(fs));
+    b.preopen("/", id, false);
+    let mut ctx = b.build().unwrap();
+    let start = u32::MAX - 0xff;
+    assert_eq!(ctx.fd_readdir(&mut Whole4GiB, 3, start, 0x100, 0, 64), Ok(()));
+}
+
+#[test]
+fn random_get_running_past_the_end_of_memory_is_efault() {
+    // The first chunk fits below 4 GiB, the next would start at 2^32.
+    let mut ctx = ctx(VirtualClock::default());
+    let start = u32::MAX - (1 << 20) + 1;
+    assert_eq!(ctx.random_get(&mut Whole4GiB, start, 3 << 20), Err(Errno::FAULT));
+    assert_eq!(ctx.random_get(&mut Whole4GiB, start, 1 << 20), Ok(()));
+}

@@ -41,7 +41,7 @@ impl WasiCtx {
             let n = (buf_len - done).min(self.limits.io_chunk as u32);
             self.scratch.resize(n as usize, 0);
             self.random.fill(&mut self.scratch);
-            mem.write(buf + done, &self.scratch)?;
+            mem.write(super::guest_offset(buf, done as usize)?, &self.scratch)?;
             done += n;
         }
         Ok(())

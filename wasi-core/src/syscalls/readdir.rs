@@ -31,7 +31,7 @@ impl Packer<'_> {
                 self.error = Some(e);
                 return false;
             }
-            self.at += n;
+            self.at = self.at.saturating_add(n);
             self.left -= n;
             if self.left == 0 {
                 return false;
@@ -63,7 +63,7 @@ impl WasiCtx {
         }
         if room {
             let from = cookie.saturating_sub(RESERVED_COOKIES);
-            fs.readdir(dir, from, &mut |e: DirEntry<'_>| packer.push(DirEntry { next: e.next + RESERVED_COOKIES, ..e }))?;
+            fs.readdir(dir, from, &mut |e: DirEntry<'_>| packer.push(DirEntry { next: e.next.saturating_add(RESERVED_COOKIES), ..e }))?;
         }
         if let Some(e) = packer.error {
             return Err(e);
