@@ -173,3 +173,42 @@ fn random_get_running_past_the_end_of_memory_is_efault() {
     assert_eq!(ctx.random_get(&mut Whole4GiB, start, 3 << 20), Err(Errno::FAULT));
     assert_eq!(ctx.random_get(&mut Whole4GiB, start, 1 << 20), Ok(()));
 }
+
+/// Writes `path` into guest memory at `at` and returns (ptr, len).
+fn put(mem: &mut [u8], at: u32, path: &str) -> (u32, u32) {
+    mem[at as usize..at as usize + path.len()].copy_from_slice(path.as_bytes());
+    (at, path.len() as u32)
+}
+
+#[test]
+fn nothing_moves_between_preopens_of_different_backends() {
+    let mut b = WasiCtx::builder();
+    b.clock(Box::new(VirtualClock::default())).random(Box::new(OsRandom));
+    let one = b.backend(Box::new(MemoryFs::new()));
+    let two = b.backend(Box::new(MemoryFs::new()));
+    b.preopen("/one", one, false).preopen("/two", two, false).preopen("/also-one", one, false);
+    let mut ctx = b.build().unwrap();
+    let mut mem = vec![0u8; 4096];
+    let (f, f_len) = put(&mut mem, 100, "f");
+    let (g, g_len) = put(&mut mem, 200, "g");
+    let (up, up_len) = put(&mut mem, 300, "../two/g");
+    let m = &mut mem.as_mut_slice();
+    // fd 3 is /one, 4 is /two, 5 is /one's backend again.
+    ctx.path_open(m, 3, 0, f, f_len, 1, 0, 0, 0, 1000).unwrap();
+    assert_eq!(ctx.path_rename(m, 3, f, f_len, 4, g, g_len), Err(Errno::XDEV));
+    assert_eq!(ctx.path_link(m, 3, 0, f, f_len, 4, g, g_len), Err(Errno::XDEV));
+    assert_eq!(ctx.path_rename(m, 3, f, f_len, 3, up, up_len), Err(Errno::PERM));
+    // Another preopen of the same backend is the same filesystem.
+    ctx.path_rename(m, 3, f, f_len, 5, g, g_len).unwrap();
+    assert_eq!(ctx.path_filestat_get(m, 3, 0, g, g_len, 1000), Ok(()));
+    assert_eq!(ctx.path_filestat_get(m, 4, 0, g, g_len, 1000), Err(Errno::NOENT));
+}
+
+#[test]
+fn over_long_paths_are_enametoolong() {
+    let mut ctx = ctx(VirtualClock::default());
+    let mut mem = vec![0u8; 16384];
+    let long = "a/".repeat(2100);
+    let (p, len) = put(&mut mem, 0, &long);
+    assert_eq!(ctx.path_open(&mut mem.as_mut_slice(), 3, 0, p, len, 0, 0, 0, 0, 9000), Err(Errno::NAMETOOLONG));
+}
