@@ -103,6 +103,22 @@ test('a littlefs image exported after a run mounts again with its files', async 
   assert.throws(() => ro.writeFile('c', 'x'), /read-only|EROFS|rofs/i);
 });
 
+// Writes "partial" to stdout, then traps (wasm-as of a small WAT module).
+const TRAPS = wasm(Buffer.from('AGFzbQEAAAABDAJgBH9/f38Bf2AAAAIjARZ3YXNpX3NuYXBzaG90X3ByZXZpZXcxCGZkX3dyaXRlAAADAgEBBQMBAAEHEwIGbWVtb3J5AgAGX3N0YXJ0AAEKHgEcAEEAQRA2AgBBBEEHNgIAQQFBAEEBQQgQABoACwsNAQBBEAsHcGFydGlhbA==', 'base64'));
+
+test('a guest that traps mid-run: start rejects, output so far arrives, the host stays usable', async () => {
+  const out = [];
+  let closed = false;
+  const stdout = new WritableStream({ write(c) { out.push(c); }, close() { closed = true; } });
+  const wasi = new WASI({ stdout, fs: { kept: 'yes' } });
+  const instance = new WebAssembly.Instance(TRAPS, wasi.getImportObject());
+  await assert.rejects(wasi.start(instance), WebAssembly.RuntimeError);
+  assert.equal(Buffer.concat(out).toString(), 'partial');
+  assert.ok(closed, 'stdout is closed even when the guest traps');
+  assert.equal(new TextDecoder().decode(wasi.readFile('kept')), 'yes');
+  wasi.close();
+});
+
 test('close frees the host; using it after is a clear error', () => {
   const wasi = new WASI({ fs: { f: 'x' } });
   wasi.close();
