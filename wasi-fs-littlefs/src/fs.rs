@@ -227,10 +227,7 @@ impl VirtualFs for LittleFs {
         if path == ORPHANS {
             return Err(Errno::NOENT);
         }
-        let (dir_is_dir, _) = self.lfs.stat(&dir_path)?;
-        if !dir_is_dir {
-            return Err(Errno::NOTDIR);
-        }
+        // littlefs itself answers ENOTDIR when `dir` is not a directory.
         self.lfs.stat(&path)?;
         Ok(self.ino_of(&path))
     }
@@ -252,9 +249,6 @@ impl VirtualFs for LittleFs {
 
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
         let path = self.path(ino)?;
-        if self.lfs.stat(&path)?.0 {
-            return Err(Errno::ISDIR);
-        }
         if offset >= FILE_MAX {
             return Ok(0);
         }

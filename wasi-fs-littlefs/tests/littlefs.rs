@@ -95,6 +95,11 @@ fn names_limits_and_read_only() {
     assert_eq!(fs.create(root, &[b'n'; 256], NewNode::File, 1), Err(Errno::NAMETOOLONG));
     assert_eq!(fs.create(root, &[b'n'; 255], NewNode::Directory, 1), Err(Errno::EXIST));
     assert!(!fs.features().hard_links);
+    let d = fs.create(root, b"dir", NewNode::Directory, 1).unwrap();
+    assert_eq!(fs.read(d, 0, &mut [0u8; 4]), Err(Errno::ISDIR));
+    assert_eq!(fs.write(d, 0, b"x", 1), Err(Errno::ISDIR));
+    let file = fs.lookup(root, &[b'n'; 255]).unwrap();
+    assert_eq!(fs.lookup(file, b"x"), Err(Errno::NOTDIR));
     let f = fs.lookup(root, &[b'n'; 255]).unwrap();
     assert_eq!(fs.write(f, (1 << 31) - 2, b"xyz", 1), Err(Errno::FBIG));
     let mut ro = LittleFs::from_image(fs.export_image(), true).unwrap();
