@@ -158,7 +158,8 @@ impl WasiCtx {
         }
     }
 
-    /// Checks an fd is a regular file with `rights`, returning it.
+    /// Checks an fd is a regular file with `rights`, returning it. A directory or a stream
+    /// is `EBADF`, as wasmtime answers (where POSIX would say `EISDIR` or allow it).
     fn file_fd(&self, fd: u32, rights: Rights) -> Result<&Desc, Errno> {
         let desc = self.fds.get(fd)?;
         match desc.kind {
@@ -166,7 +167,6 @@ impl WasiCtx {
                 desc.require(rights)?;
                 Ok(desc)
             }
-            Kind::Dir { .. } => Err(Errno::ISDIR),
             _ => Err(Errno::BADF),
         }
     }
@@ -204,9 +204,7 @@ impl WasiCtx {
     }
 
     fn sync(&mut self, fd: u32, right: Rights) -> Result<(), Errno> {
-        let desc = self.fds.get(fd)?;
-        let (mount, ino) = desc.inode().ok_or(Errno::BADF)?;
-        desc.require(right)?;
+        let (mount, ino) = self.file_fd(fd, right)?.inode().ok_or(Errno::BADF)?;
         self.fs(mount).sync(ino)
     }
 

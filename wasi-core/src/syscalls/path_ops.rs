@@ -99,11 +99,14 @@ impl WasiCtx {
         Ok(r)
     }
 
-    /// Creates a hard link to an existing file.
+    /// Creates a hard link to an existing file or symlink (never following it).
     pub fn path_link(&mut self, mem: &mut dyn GuestMemory, old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32) -> Result<(), Errno> {
+        // Linking through a symlink is refused, as wasmtime does: the link names the symlink.
         let old_flags: Lookupflags = flags(old_flags.into())?;
-        let follow = old_flags.contains(Lookupflags::SYMLINK_FOLLOW);
-        let (mount, src) = self.lookup_path(mem, old_fd, Rights::PATH_LINK_SOURCE, old_path, old_path_len, follow)?;
+        if old_flags.contains(Lookupflags::SYMLINK_FOLLOW) {
+            return Err(Errno::INVAL);
+        }
+        let (mount, src) = self.lookup_path(mem, old_fd, Rights::PATH_LINK_SOURCE, old_path, old_path_len, false)?;
         writable(mount)?;
         let (ino, filetype) = src.existing()?;
         let dst = self.destination(mem, new_fd, Rights::PATH_LINK_TARGET, new_path, new_path_len, mount)?;

@@ -32,6 +32,18 @@ fn main() {
             assert_eq!(nlink(dir, "a"), 1);
         }
 
+        // Links never follow a symlink: asking to is EINVAL, as wasmtime answers.
+        check_errno!(wasi::path_link(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, "a", dir, "d/a3"), ERRNO_INVAL);
+        check_errno!(wasi::path_link(dir, 0, "a", dir, "a"), ERRNO_EXIST | ERRNO_NOTSUP);
+        if !conformance_guests::small_backend() {
+            // A link to a dangling symlink links the symlink itself.
+            wasi::path_symlink("nowhere", dir, "dangling").unwrap();
+            wasi::path_link(dir, 0, "dangling", dir, "dangling2").unwrap();
+            assert_eq!(wasi::path_filestat_get(dir, 0, "dangling2").unwrap().filetype, wasi::FILETYPE_SYMBOLIC_LINK);
+            wasi::path_unlink_file(dir, "dangling").unwrap();
+            wasi::path_unlink_file(dir, "dangling2").unwrap();
+        }
+
         // Unlink: not a directory, not missing, trailing slash on a file.
         check_errno!(wasi::path_unlink_file(dir, "d"), ERRNO_ISDIR);
         check_errno!(wasi::path_unlink_file(dir, "missing"), ERRNO_NOENT);
