@@ -16,6 +16,9 @@ const ATTR_SYMLINK: u8 = b'l';
 /// Where files unlinked while open wait for their last fd; hidden from the guest.
 const ORPHANS: &[u8] = b"/.wasi-orphans";
 
+/// A directory's entries, sorted by name, with their types.
+type Listing = Vec<(Vec<u8>, Filetype)>;
+
 /// A littlefs filesystem on a RAM disk.
 pub struct LittleFs {
     lfs: Lfs,
@@ -26,6 +29,10 @@ pub struct LittleFs {
     /// Cookie -> (directory, entry name) handed out by `readdir`, and back.
     cookies: BTreeMap<u64, (Ino, Vec<u8>)>,
     cookie_of: BTreeMap<(Ino, Vec<u8>), u64>,
+    /// The last directory listed, sorted by name with each entry's type, so a listing
+    /// resumed by cookie reads littlefs once rather than once per call. Any change to the
+    /// tree drops it.
+    listing: Option<(Ino, Listing)>,
     read_only: bool,
 }
 
@@ -66,6 +73,7 @@ impl LittleFs {
             next_ino: ROOT + 1,
             cookies: BTreeMap::new(),
             cookie_of: BTreeMap::new(),
+            listing: None,
             read_only,
         };
         fs.paths.insert(ROOT, b"/".to_vec());
@@ -296,6 +304,7 @@ impl VirtualFs for LittleFs {
 
     fn create(&mut self, dir: Ino, name: &[u8], node: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
         self.writable()?;
+        self.listing = None;
         let path = self.entry_path(dir, name)?;
         match node {
             NewNode::Directory => self.lfs.mkdir(&path)?,
@@ -325,6 +334,7 @@ impl VirtualFs for LittleFs {
 
     fn unlink(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
+        self.listing = None;
         let path = self.entry_path(dir, name)?;
         if self.lfs.stat(&path)?.0 {
             return Err(Errno::ISDIR);
@@ -339,6 +349,7 @@ impl VirtualFs for LittleFs {
 
     fn rmdir(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
+        self.listing = None;
         let path = self.entry_path(dir, name)?;
         if !self.lfs.stat(&path)?.0 {
             return Err(Errno::NOTDIR);
@@ -351,6 +362,7 @@ impl VirtualFs for LittleFs {
 
     fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
+        self.listing = None;
         let from = self.entry_path(old_dir, old_name)?;
         let to = self.entry_path(new_dir, new_name)?;
         let (from_dir, _) = self.lfs.stat(&from)?;
@@ -379,33 +391,40 @@ impl VirtualFs for LittleFs {
 
     fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
         let dir_path = self.path(dir)?;
-        if !self.lfs.stat(&dir_path)?.0 {
-            return Err(Errno::NOTDIR);
-        }
-        let mut entries = self.lfs.list(&dir_path)?;
-        entries.sort_by(|a, b| a.name.cmp(&b.name));
-        let after = match cookie {
-            0 => None,
+        let listing = match self.listing.take() {
+            Some((cached, entries)) if cached == dir => entries,
+            _ => {
+                if !self.lfs.stat(&dir_path)?.0 {
+                    return Err(Errno::NOTDIR);
+                }
+                let mut listed = self.lfs.list(&dir_path)?;
+                listed.sort_by(|a, b| a.name.cmp(&b.name));
+                let mut entries = Vec::with_capacity(listed.len());
+                for entry in listed {
+                    let path = join(&dir_path, &entry.name);
+                    if path != ORPHANS {
+                        let filetype = self.filetype(&path, entry.is_dir)?;
+                        entries.push((entry.name, filetype));
+                    }
+                }
+                entries
+            }
+        };
+        let start = match cookie {
+            0 => 0,
             c => match self.cookies.get(&c) {
-                Some((d, name)) if *d == dir => Some(name.clone()),
-                _ => return Ok(()),
+                Some((d, after)) if *d == dir => listing.partition_point(|(name, _)| name <= after),
+                _ => listing.len(),
             },
         };
-        for entry in entries {
-            if after.as_ref().is_some_and(|a| entry.name <= *a) {
-                continue;
-            }
-            let path = join(&dir_path, &entry.name);
-            if path == ORPHANS {
-                continue;
-            }
-            let filetype = self.filetype(&path, entry.is_dir)?;
-            let ino = self.ino_of(&path);
-            let next = self.cookie(dir, &entry.name);
-            if !sink(DirEntry { name: &entry.name, ino, filetype, next }) {
+        for (name, filetype) in &listing[start..] {
+            let ino = self.ino_of(&join(&dir_path, name));
+            let next = self.cookie(dir, name);
+            if !sink(DirEntry { name, ino, filetype: *filetype, next }) {
                 break;
             }
         }
+        self.listing = Some((dir, listing));
         Ok(())
     }
 
