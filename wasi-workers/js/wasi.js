@@ -143,7 +143,8 @@ export class WASI {
     this.#options = options;
     this.#mounts = mountsOf(options);
     this.#stdout = sink('options.stdout', options.stdout);
-    this.#stderr = sink('options.stderr', options.stderr);
+    // One stream for both is common (merged output); a stream can have only one writer.
+    this.#stderr = options.stderr !== undefined && options.stderr === options.stdout ? this.#stdout : sink('options.stderr', options.stderr);
     this.version = 'preview1';
     this.#create();
   }

@@ -89,6 +89,14 @@ test('files seeded from options and writeFile, read back with readFile', () => {
   assert.equal(wasi.readFile('x/y', 0), undefined, 'mounts are separate filesystems');
 });
 
+test('stdout and stderr may be the same WritableStream', async () => {
+  const chunks = [];
+  const both = new WritableStream({ write(c) { chunks.push(c); } });
+  const wasi = new WASI({ args: ['stdio'], preopens: ['/sandbox'], stdin: 'hello stdin\n', stdout: both, stderr: both });
+  assert.equal(await wasi.start(new WebAssembly.Instance(guest('stdio'), wasi.getImportObject())), 0);
+  assert.equal(Buffer.concat(chunks).toString(), 'to stdout\nto stderr\nrenumbered\n');
+});
+
 test('a littlefs image exported after a run mounts again with its files', async () => {
   const first = new WASI({ args: ['upcase'], mounts: [{ path: '/data', backend: 'littlefs', capacity: 1 << 20, files: { 'notes/a.txt': 'kept' } }] });
   first.writeFile('b.bin', new Uint8Array([1, 2, 3]));
