@@ -134,7 +134,11 @@ export class WASI {
     for (const key of Object.keys(options)) check(KNOWN.has(key), `unknown option ${JSON.stringify(key)}`);
     check(options.args === undefined || (Array.isArray(options.args) && options.args.every((a) => typeof a === 'string')), 'options.args must be an array of strings');
     check(options.env === undefined || (typeof options.env === 'object' && options.env !== null), 'options.env must be an object of strings');
-    for (const [k, v] of Object.entries(options.env ?? {})) check(typeof v === 'string', `options.env.${k} must be a string`);
+    check((options.args ?? []).every((a) => !a.includes('\0')), 'options.args must not contain NUL characters');
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+      check(typeof v === 'string', `options.env.${k} must be a string`);
+      check(k.length > 0 && !k.includes('=') && !k.includes('\0') && !v.includes('\0'), `options.env: ${JSON.stringify(k)} needs a non-empty name without '=' or NUL, and a value without NUL`);
+    }
     check(options.returnOnExit === undefined || typeof options.returnOnExit === 'boolean', 'options.returnOnExit must be a boolean');
     check(options.version === undefined || options.version === 'preview1', "options.version must be 'preview1'");
     check(options.clock === undefined || typeof options.clock?.now === 'function', 'options.clock must be an object with now(id) returning nanoseconds');
@@ -163,7 +167,7 @@ export class WASI {
       hostFinish(slot);
     } catch (e) {
       hostDrop(slot);
-      throw new TypeError(`options.mounts: ${e.message}`);
+      throw new TypeError(e.message);
     }
     hosts[slot] = {
       memory: null,

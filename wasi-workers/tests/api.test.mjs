@@ -25,6 +25,9 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ mounts: [{ path: '/', capacity: 4096 }] }), { name: 'TypeError', message: /littlefs backend/ });
   assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
   assert.throws(() => new WASI({ bogus: true }), { name: 'TypeError', message: /bogus/ });
+  assert.throws(() => new WASI({ env: { 'A=B': 'x' } }), { name: 'TypeError', message: /options\.env/ });
+  assert.throws(() => new WASI({ args: ['a\0b'] }), { name: 'TypeError', message: /options\.args/ });
+  assert.throws(() => new WASI({ mounts: [{ path: 'x\0' }] }), { name: 'TypeError', message: /preopen path/ });
   assert.throws(() => new WASI({ version: 'preview2' }), { name: 'TypeError', message: /version/ });
 });
 
