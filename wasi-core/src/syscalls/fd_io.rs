@@ -152,7 +152,8 @@ impl WasiCtx {
                 desc.require(Rights::FD_READ)?;
                 return self.read_stdin(mem, iovs, iovs_len);
             }
-            Kind::Stdin | Kind::Stdout | Kind::Stderr if at.is_some() => return Err(Errno::SPIPE),
+            // wasmtime: stdin has no offsets; stdout and stderr are not for reading at all.
+            Kind::Stdin => return Err(Errno::SPIPE),
             _ => return Err(Errno::BADF),
         };
         desc.require(if at.is_some() { Rights::FD_READ | Rights::FD_SEEK } else { Rights::FD_READ })?;
@@ -177,16 +178,18 @@ impl WasiCtx {
                 let err = desc.kind == Kind::Stderr;
                 return self.write_stream(mem, err, iovs, iovs_len);
             }
-            Kind::Stdin | Kind::Stdout | Kind::Stderr if matches!(at, At::Offset(_)) => return Err(Errno::SPIPE),
+            // wasmtime: stdout and stderr have no offsets; stdin is not for writing at all.
+            Kind::Stdout | Kind::Stderr => return Err(Errno::SPIPE),
             _ => return Err(Errno::BADF),
         };
         desc.require(if matches!(at, At::Offset(_)) { Rights::FD_WRITE | Rights::FD_SEEK } else { Rights::FD_WRITE })?;
         let append = desc.flags.contains(Fdflags::APPEND);
         writable(mount)?;
         let now = self.now();
+        // In append mode the offset of `fd_pwrite` is ignored, as Linux and wasmtime do.
         let start = match at {
+            _ if append => self.fs(mount).stat(ino)?.size,
             At::Offset(offset) => offset,
-            At::Cursor if append => self.fs(mount).stat(ino)?.size,
             At::Cursor => pos,
         };
         let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.write_iov(mem, mount, ino, start + done, iov, now))?;

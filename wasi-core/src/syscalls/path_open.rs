@@ -19,8 +19,9 @@ where
 }
 
 impl WasiCtx {
-    /// Opens a file or directory relative to a directory fd. The fd is readable if
-    /// `fs_rights_base` has `fd_read`, writable if it has `fd_write`, as in wasmtime.
+    /// Opens a file or directory relative to a directory fd. As in wasmtime, the fd is
+    /// writable if `fs_rights_base` has `fd_write` or `oflags` create or truncate, and
+    /// readable if it has `fd_read` or is not opened for writing.
     pub fn path_open(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -43,11 +44,12 @@ impl WasiCtx {
         let (mount, dir) = self.dir_fd(fd, Rights::PATH_OPEN)?;
         let inherited = self.fds.get(fd)?.inheriting;
         let path = read_path(mem, path, path_len)?;
-        let (read, write) = (base.contains(Rights::FD_READ), base.contains(Rights::FD_WRITE));
+        let write = base.contains(Rights::FD_WRITE) || oflags.intersects(Oflags::CREAT | Oflags::TRUNC);
+        let read = base.contains(Rights::FD_READ) || !base.contains(Rights::FD_WRITE);
         if oflags.contains(Oflags::DIRECTORY) && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
             return Err(Errno::INVAL);
         }
-        if write || oflags.intersects(Oflags::CREAT | Oflags::TRUNC) {
+        if write {
             writable(mount)?;
         }
         let dir_desc = self.fds.get(fd)?;
@@ -74,7 +76,7 @@ impl WasiCtx {
         let kind = match filetype {
             Filetype::SymbolicLink if oflags.contains(Oflags::DIRECTORY) => return Err(Errno::NOTDIR),
             Filetype::SymbolicLink => return Err(Errno::LOOP),
-            Filetype::Directory if write || oflags.contains(Oflags::TRUNC) => return Err(Errno::ISDIR),
+            Filetype::Directory if write => return Err(Errno::ISDIR),
             Filetype::Directory => Kind::Dir { mount, ino, preopen: None },
             _ if oflags.contains(Oflags::DIRECTORY) => return Err(Errno::NOTDIR),
             _ => {
