@@ -15,13 +15,6 @@ if command -v rustup >/dev/null; then
   rustup target add wasm32-wasip1 wasm32-unknown-unknown
 fi
 
-# wasm-bindgen-cli must match the wasm-bindgen crate exactly.
-want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' wasi-workers/Cargo.toml)
-if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$want" ]; then
-  echo "== installing wasm-bindgen-cli $want (a few minutes)"
-  cargo install wasm-bindgen-cli --version "$want"
-fi
-
 if [ ! -x node_modules/.bin/wasm-opt ]; then
   echo "== npm ci"
   npm ci --no-audit --no-fund

@@ -2,7 +2,6 @@
 //! names what was wrong, never a panic.
 
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -24,14 +23,15 @@ pub const DEFAULT_IO_CHUNK: usize = 1 << 20;
 pub enum BuildError {
     /// Argument number `.0` contains a NUL byte, which a guest cannot see.
     NulInArg(usize),
-    /// Environment variable `.0` has a NUL byte or `=` in its name, or a NUL in its value.
-    BadEnv(String),
+    /// Environment variable number `.0` has an empty name, a NUL byte or `=` in its name,
+    /// or a NUL in its value.
+    BadEnv(usize),
     /// No clock was given (`no_std` has no default one).
     MissingClock,
     /// No random source was given (`no_std` has no default one).
     MissingRandom,
-    /// A preopen's guest path is empty or has a NUL byte.
-    BadPreopenPath(String),
+    /// Preopen number `.0` has an empty guest path or one with a NUL byte.
+    BadPreopenPath(usize),
     /// A preopen names a backend number that was never added.
     UnknownBackend(usize),
     /// `max_open_fds` is too small for stdio and the preopens.
@@ -42,10 +42,10 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NulInArg(i) => write!(f, "argument {i} contains a NUL byte"),
-            BuildError::BadEnv(k) => write!(f, "environment variable {k:?}: the name must be non-empty without '=' or NUL, the value without NUL"),
+            BuildError::BadEnv(i) => write!(f, "environment variable {i}: the name must be non-empty without '=' or NUL, the value without NUL"),
             BuildError::MissingClock => f.write_str("no clock was given (WasiCtxBuilder::clock)"),
             BuildError::MissingRandom => f.write_str("no random source was given (WasiCtxBuilder::random)"),
-            BuildError::BadPreopenPath(p) => write!(f, "preopen path {p:?} must be non-empty and contain no NUL byte"),
+            BuildError::BadPreopenPath(i) => write!(f, "preopen {i}: its path must be non-empty and contain no NUL byte"),
             BuildError::UnknownBackend(i) => write!(f, "preopen names backend {i}, which was never added"),
             BuildError::TooFewFds(n) => write!(f, "max_open_fds {n} leaves no room for stdio and the preopens"),
         }
@@ -99,7 +99,7 @@ impl WasiCtxBuilder {
     pub fn env(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> &mut Self {
         let (key, value) = (key.as_ref(), value.as_ref());
         if key.is_empty() || key.contains(&b'=') || key.contains(&0) || value.contains(&0) {
-            self.env_error.get_or_insert(BuildError::BadEnv(String::from_utf8_lossy(key).into()));
+            self.env_error.get_or_insert(BuildError::BadEnv(self.env.len()));
         }
         let mut pair = Vec::with_capacity(key.len() + 1 + value.len());
         pair.extend_from_slice(key);
@@ -172,9 +172,9 @@ impl WasiCtxBuilder {
         if let Some(e) = self.env_error.take() {
             return Err(e);
         }
-        for (path, backend, _) in &self.preopens {
+        for (i, (path, backend, _)) in self.preopens.iter().enumerate() {
             if path.is_empty() || path.contains(&0) {
-                return Err(BuildError::BadPreopenPath(String::from_utf8_lossy(path).into()));
+                return Err(BuildError::BadPreopenPath(i));
             }
             if *backend >= self.backends.len() {
                 return Err(BuildError::UnknownBackend(*backend));

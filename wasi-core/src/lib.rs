@@ -23,6 +23,7 @@ mod host;
 mod memory;
 mod path;
 mod shared;
+pub mod sorted_map;
 mod syscalls;
 mod vfs;
 
@@ -30,6 +31,7 @@ pub use builder::{BuildError, WasiCtxBuilder};
 pub use ctx::{I32Exit, WasiCtx};
 pub use host::{BytesInput, Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness};
 pub use memory::GuestMemory;
+pub use sorted_map::SortedMap;
 pub use vfs::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
 pub use wasi_abi;
 pub use wasi_abi::Errno;

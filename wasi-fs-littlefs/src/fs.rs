@@ -1,9 +1,8 @@
 //! `LittleFs`: inodes emulated over littlefs paths, and the `VirtualFs` operations.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use wasi_core::wasi_abi::{Errno, Filestat, Filetype};
-use wasi_core::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
+use wasi_core::{DirEntry, Features, Ino, NewNode, SortedMap, Timestamp, VirtualFs};
 
 use crate::raw::{flags, Lfs, FILE_MAX, NAME_MAX};
 
@@ -22,13 +21,13 @@ type Listing = Vec<(Vec<u8>, Filetype)>;
 /// A littlefs filesystem on a RAM disk.
 pub struct LittleFs {
     lfs: Lfs,
-    paths: BTreeMap<Ino, Vec<u8>>,
-    inos: BTreeMap<Vec<u8>, Ino>,
-    open: BTreeMap<Ino, u32>,
+    paths: SortedMap<Ino, Vec<u8>>,
+    inos: SortedMap<Vec<u8>, Ino>,
+    open: SortedMap<Ino, u32>,
     next_ino: Ino,
     /// Cookie -> (directory, entry name) handed out by `readdir`, and back.
-    cookies: BTreeMap<u64, (Ino, Vec<u8>)>,
-    cookie_of: BTreeMap<(Ino, Vec<u8>), u64>,
+    cookies: SortedMap<u64, (Ino, Vec<u8>)>,
+    cookie_of: SortedMap<(Ino, Vec<u8>), u64>,
     /// The last directory listed, sorted by name with each entry's type, so a listing
     /// resumed by cookie reads littlefs once rather than once per call. Any change to the
     /// tree drops it.
@@ -55,6 +54,20 @@ fn parent(path: &[u8]) -> &[u8] {
     }
 }
 
+/// Appends `n` in decimal (without `core::fmt`, which would cost the npm package's wasm
+/// several kilobytes for this one use).
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let start = out.len();
+    loop {
+        out.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out[start..].reverse();
+}
+
 fn encode_times(t: [u64; 3]) -> [u8; 24] {
     let mut b = [0u8; 24];
     for (i, v) in t.iter().enumerate() {
@@ -67,12 +80,12 @@ impl LittleFs {
     pub(crate) fn from_lfs(lfs: Lfs, read_only: bool) -> LittleFs {
         let mut fs = LittleFs {
             lfs,
-            paths: BTreeMap::new(),
-            inos: BTreeMap::new(),
-            open: BTreeMap::new(),
+            paths: SortedMap::new(),
+            inos: SortedMap::new(),
+            open: SortedMap::new(),
             next_ino: ROOT + 1,
-            cookies: BTreeMap::new(),
-            cookie_of: BTreeMap::new(),
+            cookies: SortedMap::new(),
+            cookie_of: SortedMap::new(),
             listing: None,
             read_only,
         };
@@ -179,7 +192,7 @@ impl LittleFs {
         }
         let mut to = ORPHANS.to_vec();
         to.push(b'/');
-        to.extend_from_slice(alloc::format!("{ino}").as_bytes());
+        push_decimal(&mut to, ino);
         self.lfs.rename(path, &to)?;
         self.inos.remove(path);
         self.inos.insert(to.clone(), ino);
@@ -398,7 +411,13 @@ impl VirtualFs for LittleFs {
                     return Err(Errno::NOTDIR);
                 }
                 let mut listed = self.lfs.list(&dir_path)?;
-                listed.sort_by(|a, b| a.name.cmp(&b.name));
+                // littlefs 2.6 and later keep a directory sorted by name, so this moves
+                // nothing; a disk from an older writer may need it. (An insertion sort:
+                // the library sorts cost the npm package's wasm kilobytes.)
+                for i in 1..listed.len() {
+                    let at = listed[..i].partition_point(|e| e.name <= listed[i].name);
+                    listed[at..=i].rotate_right(1);
+                }
                 let mut entries = Vec::with_capacity(listed.len());
                 for entry in listed {
                     let path = join(&dir_path, &entry.name);
@@ -430,7 +449,7 @@ impl VirtualFs for LittleFs {
 
     fn open(&mut self, ino: Ino) -> Result<(), Errno> {
         self.path(ino)?;
-        *self.open.entry(ino).or_insert(0) += 1;
+        *self.open.get_or_insert_with(ino, || 0) += 1;
         Ok(())
     }
 
@@ -445,6 +464,18 @@ impl VirtualFs for LittleFs {
             if path.starts_with(ORPHANS) && self.lfs.remove(&path).is_ok() {
                 self.forget(&path);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimal() {
+        for n in [0u64, 7, 10, 12345, u64::MAX] {
+            let mut out = b"x".to_vec();
+            super::push_decimal(&mut out, n);
+            assert_eq!(out, alloc::format!("x{n}").into_bytes());
         }
     }
 }

@@ -23,12 +23,24 @@ pub enum ImageError {
     Format,
 }
 
+impl ImageError {
+    /// The reason without the figures: for callers that cannot afford `core::fmt` (the
+    /// npm package's wasm adds the figures in JS).
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            ImageError::BadSize { .. } => "a littlefs disk must be a multiple of 512 bytes and at least 8192 bytes",
+            ImageError::NotLittlefs => "the image is not a littlefs disk with 512-byte blocks, or it is damaged",
+            ImageError::Format => "formatting the littlefs disk failed",
+        }
+    }
+}
+
 impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason())?;
         match self {
-            ImageError::BadSize { bytes } => write!(f, "a littlefs disk must be a multiple of {BLOCK_SIZE} bytes and at least {} bytes; got {bytes}", MIN_BLOCKS * BLOCK_SIZE),
-            ImageError::NotLittlefs => f.write_str("the image is not a littlefs disk with 512-byte blocks, or it is damaged"),
-            ImageError::Format => f.write_str("formatting the littlefs disk failed"),
+            ImageError::BadSize { bytes } => write!(f, "; got {bytes}"),
+            _ => Ok(()),
         }
     }
 }

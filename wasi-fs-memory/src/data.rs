@@ -1,8 +1,8 @@
 //! File contents as a sparse list of chunks: a write at offset 5 GiB costs one chunk, not
 //! 5 GiB, and appending grows only the last chunk (amortised, so appends stay linear).
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+use wasi_core::SortedMap;
 
 /// Bytes covered by one chunk.
 pub const CHUNK: u64 = 64 * 1024;
@@ -11,7 +11,7 @@ pub const CHUNK: u64 = 64 * 1024;
 /// length, read as zeros up to `size`.
 #[derive(Debug, Default)]
 pub struct Data {
-    chunks: BTreeMap<u64, Vec<u8>>,
+    chunks: SortedMap<u64, Vec<u8>>,
     size: u64,
 }
 
@@ -71,7 +71,7 @@ impl Data {
             let index = at / CHUNK;
             let within = (at % CHUNK) as usize;
             let take = (data.len() - done).min(CHUNK as usize - within);
-            let chunk = self.chunks.entry(index).or_default();
+            let chunk = self.chunks.get_or_insert_with(index, Vec::new);
             if chunk.len() < within + take {
                 chunk.resize(within + take, 0);
             }

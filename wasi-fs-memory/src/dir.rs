@@ -2,29 +2,28 @@
 //! a per-directory counter when it is added, and a listing resumes after a cookie in
 //! O(log n), whatever was added or removed meanwhile.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use wasi_core::Ino;
+use wasi_core::{Ino, SortedMap};
 
 /// The entries of one directory.
 #[derive(Debug)]
 pub struct Dir {
     /// The parent directory (the root is its own parent).
     pub parent: Ino,
-    by_cookie: BTreeMap<u64, (Vec<u8>, Ino)>,
-    by_name: BTreeMap<Vec<u8>, u64>,
+    by_cookie: SortedMap<u64, (Vec<u8>, Ino)>,
+    by_name: SortedMap<Vec<u8>, u64>,
     next_cookie: u64,
 }
 
 impl Dir {
     /// An empty directory under `parent`.
     pub fn new(parent: Ino) -> Self {
-        Dir { parent, by_cookie: BTreeMap::new(), by_name: BTreeMap::new(), next_cookie: 1 }
+        Dir { parent, by_cookie: SortedMap::new(), by_name: SortedMap::new(), next_cookie: 1 }
     }
 
     /// The inode named `name`.
     pub fn get(&self, name: &[u8]) -> Option<Ino> {
-        self.by_name.get(name).map(|c| self.by_cookie[c].1)
+        self.by_name.get(name).and_then(|c| self.by_cookie.get(c)).map(|(_, ino)| *ino)
     }
 
     /// Adds an entry; the caller has checked the name is free.
@@ -55,6 +54,6 @@ impl Dir {
 
     /// Entries after `cookie`, in the order they were added, with their own cookies.
     pub fn after(&self, cookie: u64) -> impl Iterator<Item = (u64, &[u8], Ino)> {
-        self.by_cookie.range(cookie.saturating_add(1)..).map(|(c, (name, ino))| (*c, name.as_slice(), *ino))
+        self.by_cookie.range_from(&cookie.saturating_add(1)).map(|(c, (name, ino))| (*c, name.as_slice(), *ino))
     }
 }

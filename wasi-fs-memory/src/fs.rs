@@ -1,6 +1,5 @@
 //! `MemoryFs`: the inode table and the `VirtualFs` operations over it.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use wasi_core::wasi_abi::{Errno, Filestat};
 use wasi_core::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
@@ -22,11 +21,12 @@ const MAX_FILE: u64 = i64::MAX as u64;
 /// The root directory's inode number.
 const ROOT: Ino = 1;
 
-/// An in-memory filesystem. Inode numbers start at 1 (the root) and are never reused.
+/// An in-memory filesystem. Inode `n` is slot `n - 1` of a table (the root is 1); the
+/// number of an inode freed (no name, no fd) goes to the next one created, as on disk.
 #[derive(Debug)]
 pub struct MemoryFs {
-    nodes: BTreeMap<Ino, Node>,
-    next_ino: Ino,
+    nodes: Vec<Option<Node>>,
+    free: Vec<Ino>,
     used: u64,
     quota: u64,
 }
@@ -45,9 +45,8 @@ impl MemoryFs {
 
     /// An empty filesystem that answers `ENOSPC` once `bytes` are used.
     pub fn with_quota(bytes: u64) -> Self {
-        let mut nodes = BTreeMap::new();
-        nodes.insert(ROOT, Node::new(Content::Dir(Dir::new(ROOT)), 0));
-        MemoryFs { nodes, next_ino: ROOT + 1, used: ENTRY_COST, quota: bytes }
+        let root = Node::new(Content::Dir(Dir::new(ROOT)), 0);
+        MemoryFs { nodes: alloc::vec![Some(root)], free: Vec::new(), used: ENTRY_COST, quota: bytes }
     }
 
     /// Bytes counted against the quota.
@@ -55,12 +54,31 @@ impl MemoryFs {
         self.used
     }
 
+    /// The table slot of `ino`.
+    fn slot(ino: Ino) -> usize {
+        usize::try_from(ino.wrapping_sub(ROOT)).unwrap_or(usize::MAX)
+    }
+
     fn node(&self, ino: Ino) -> Result<&Node, Errno> {
-        self.nodes.get(&ino).ok_or(Errno::NOENT)
+        self.nodes.get(Self::slot(ino)).and_then(Option::as_ref).ok_or(Errno::NOENT)
     }
 
     fn node_mut(&mut self, ino: Ino) -> Result<&mut Node, Errno> {
-        self.nodes.get_mut(&ino).ok_or(Errno::NOENT)
+        self.nodes.get_mut(Self::slot(ino)).and_then(Option::as_mut).ok_or(Errno::NOENT)
+    }
+
+    /// Puts a new inode in the table, in a freed slot if there is one.
+    fn add_node(&mut self, node: Node) -> Ino {
+        match self.free.pop() {
+            Some(ino) => {
+                self.nodes[Self::slot(ino)] = Some(node);
+                ino
+            }
+            None => {
+                self.nodes.push(Some(node));
+                self.nodes.len() as Ino - 1 + ROOT
+            }
+        }
     }
 
     fn dir(&self, ino: Ino) -> Result<&Dir, Errno> {
@@ -104,10 +122,11 @@ impl MemoryFs {
     }
 
     fn free_if_unused(&mut self, ino: Ino) {
-        let unused = self.nodes.get(&ino).is_some_and(|n| n.open == 0 && n.nlink == 0);
+        let unused = self.node(ino).is_ok_and(|n| n.open == 0 && n.nlink == 0);
         if unused && ino != ROOT {
-            if let Some(node) = self.nodes.remove(&ino) {
+            if let Some(node) = self.nodes[Self::slot(ino)].take() {
                 self.used = self.used.saturating_sub(node.stored() + ENTRY_COST);
+                self.free.push(ino);
             }
         }
     }
@@ -230,10 +249,8 @@ impl VirtualFs for MemoryFs {
             NewNode::Symlink(target) => (Content::Symlink(target.into()), target.len() as u64),
         };
         self.charge(2 * ENTRY_COST + bytes)?;
-        let ino = self.next_ino;
-        self.next_ino += 1;
         let is_dir = matches!(content, Content::Dir(_));
-        self.nodes.insert(ino, Node::new(content, now));
+        let ino = self.add_node(Node::new(content, now));
         self.dir_mut(dir)?.insert(name, ino);
         if is_dir {
             self.node_mut(dir)?.nlink += 1;
@@ -333,7 +350,7 @@ impl VirtualFs for MemoryFs {
     fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
         let d = self.dir(dir)?;
         for (next, name, ino) in d.after(cookie) {
-            let filetype = self.nodes.get(&ino).map_or(wasi_core::wasi_abi::Filetype::Unknown, Node::filetype);
+            let filetype = self.node(ino).map_or(wasi_core::wasi_abi::Filetype::Unknown, Node::filetype);
             if !sink(DirEntry { name, ino, filetype, next }) {
                 break;
             }

@@ -1,10 +1,7 @@
 // Entry for browsers: fetches and compiles the wasm next to this file.
-import init from './wasi_workers.js';
-import { setOwnMemory } from './bridge.js';
-import { setRawExports } from './wasi.js';
+import { setModule } from './wasi.js';
 
-const exports = await init({ module_or_path: new URL('./wasi_workers_bg.wasm', import.meta.url) });
-setOwnMemory(exports.memory);
-setRawExports(exports);
+const url = new URL('./wasi_workers.wasm', import.meta.url);
+setModule(WebAssembly.compileStreaming ? await WebAssembly.compileStreaming(fetch(url)) : await WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
 
 export { WASI, ProcessExit } from './wasi.js';

@@ -1,34 +1,34 @@
-// The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's.
+// The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's. Each
+// WASI object instantiates our module once: that instance is the host, and the guest
+// imports its exports directly.
 
-import { hostBegin, hostDrop, hostExportImage, hostFinish, hostMountImage, hostMountLittlefs, hostMountMemory, hostReadFile, hostSetStdin, hostWriteFile } from './wasi_workers.js';
-import { hosts, ProcessExit } from './bridge.js';
-import { makeImports } from './imports.js';
+import { bridgeImports, ProcessExit } from './bridge.js';
+import { SYSCALLS } from './syscalls.js';
 
 export { ProcessExit };
 
-let raw = null;
+let module = null;
 
-/** Called once by the entry point with the glue's wasm exports. */
-export function setRawExports(exports) {
-  raw = exports;
+/** Called once by the entry point with our compiled module. */
+export function setModule(compiled) {
+  module = compiled;
 }
 
 const encoder = new TextEncoder();
-
-function drop(slot) {
-  hostDrop(slot);
-  hosts[slot] = undefined;
-}
-
-/** Frees a host once its WASI object is collected, where the runtime offers that (workerd
- * does not: there, call close()). */
-const finalizer = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(drop) : null;
+const decoder = new TextDecoder();
 
 function bytesOf(name, value) {
   if (typeof value === 'string') return encoder.encode(value);
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw new TypeError(`${name} must be a string, Uint8Array or ArrayBuffer`);
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function check(cond, message) {
@@ -83,7 +83,7 @@ function mountsOf(options) {
   if (options.mounts !== undefined) {
     check(Array.isArray(options.mounts), 'options.mounts must be an array');
     for (const [i, m] of options.mounts.entries()) {
-      check(m && typeof m.path === 'string' && m.path.length > 0, `options.mounts[${i}].path must be a non-empty string`);
+      check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), `options.mounts[${i}].path must be a non-empty string without NUL`);
       const backend = m.backend ?? (m.image !== undefined ? 'littlefs' : 'memory');
       check(backend === 'memory' || backend === 'littlefs', `options.mounts[${i}].backend must be 'memory' or 'littlefs'`);
       check(m.files === undefined || typeof m.files === 'object', `options.mounts[${i}].files must be an object of path -> contents`);
@@ -95,7 +95,7 @@ function mountsOf(options) {
   }
   if (options.preopens !== undefined) {
     const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
-    check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0), 'options.preopens must be an array of guest paths (or an object keyed by them)');
+    check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0 && !p.includes('\0')), 'options.preopens must be an array of guest paths without NUL (or an object keyed by them)');
     for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: 'memory' });
   }
   if (options.fs !== undefined) {
@@ -123,7 +123,8 @@ const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdo
 export class WASI {
   #options;
   #mounts;
-  #slot = -1;
+  #host = null;
+  #ex = null;
   #started = false;
   #stdout;
   #stderr;
@@ -155,35 +156,69 @@ export class WASI {
 
   #create() {
     const o = this.#options;
-    const env = Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const offset = { ns: 0 };
-    const slot = hostBegin(o.args ?? [], env);
-    try {
-      for (const m of this.#mounts) {
-        if (m.image !== undefined) hostMountImage(slot, m.path, m.readOnly, bytesOf('image', m.image));
-        else if (m.backend === 'littlefs') hostMountLittlefs(slot, m.path, m.readOnly, m.capacity);
-        else hostMountMemory(slot, m.path, m.readOnly);
-      }
-      hostFinish(slot);
-    } catch (e) {
-      hostDrop(slot);
-      throw new TypeError(e.message);
-    }
-    hosts[slot] = {
+    const h = {
       memory: null,
-      view: new Uint8Array(0),
-      words: new DataView(new ArrayBuffer(0)),
+      own: null,
       now: o.clock ? (id) => Number(o.clock.now(id)) + offset.ns : defaultNow(offset),
       sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
       random: o.random ?? defaultRandom,
       output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
     };
-    for (const [i, m] of this.#mounts.entries()) {
-      for (const [path, contents] of Object.entries(m.files)) hostWriteFile(slot, i, path, bytesOf(`options file ${JSON.stringify(path)}`, contents));
+    const ex = new WebAssembly.Instance(module, bridgeImports(h)).exports;
+    h.own = ex.memory;
+    this.#host = h;
+    this.#ex = ex;
+    ex.host_begin();
+    for (const a of o.args ?? []) this.#call(ex.host_arg(this.#put(encoder.encode(a))), 'options.args');
+    for (const [k, v] of Object.entries(o.env ?? {})) {
+      const name = encoder.encode(k);
+      this.#put(concat(name, encoder.encode(v)));
+      this.#call(ex.host_env(name.length), `options.env.${k}`);
     }
-    this.#slot = slot;
-    this.wasiImport = makeImports(raw, slot);
-    finalizer?.register(this, slot, this);
+    for (const [i, m] of this.#mounts.entries()) {
+      const path = encoder.encode(m.path);
+      const where = `options.mounts[${i}] (${JSON.stringify(m.path)})`;
+      if (m.image !== undefined) {
+        const image = bytesOf('image', m.image);
+        this.#put(concat(path, image));
+        this.#call(ex.host_mount_image(m.readOnly, path.length), where, `; got ${image.length} bytes`);
+      } else if (m.backend === 'littlefs') {
+        this.#put(path);
+        this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity), where, `; got a capacity of ${m.capacity} bytes`);
+      } else {
+        this.#put(path);
+        this.#call(ex.host_mount_memory(m.readOnly), where);
+      }
+    }
+    this.#call(ex.host_finish(), 'options');
+    for (const [i, m] of this.#mounts.entries()) {
+      for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(`options file ${JSON.stringify(path)}`, contents), i);
+    }
+    this.wasiImport = Object.fromEntries(SYSCALLS.map((name) => [name, ex[name]]));
+  }
+
+  /** Copies `bytes` into our instance's input buffer, for the next call to consume. */
+  #put(bytes) {
+    const at = this.#ex.input_reserve(bytes.length) >>> 0;
+    new Uint8Array(this.#ex.memory.buffer, at, bytes.length).set(bytes);
+  }
+
+  /** Throws a TypeError naming `what` if a set-up call failed, with the module's reason. */
+  #call(status, what, detail = '') {
+    if (status === 0) return;
+    const ex = this.#ex;
+    const reason = decoder.decode(new Uint8Array(ex.memory.buffer, ex.reason_ptr() >>> 0, ex.reason_len()));
+    throw new TypeError(`${what}: ${reason}${reason.startsWith('a littlefs disk') ? detail : ''}`);
+  }
+
+  /** Takes `len` bytes from our instance's output buffer (undefined for -1). */
+  #take(len) {
+    if (len < 0) return undefined;
+    const ex = this.#ex;
+    const out = new Uint8Array(ex.memory.buffer, ex.output_ptr() >>> 0, len).slice();
+    ex.output_free();
+    return out;
   }
 
   /** The import object for WebAssembly.instantiate, as node:wasi gives it. */
@@ -192,7 +227,7 @@ export class WASI {
   }
 
   #open() {
-    if (this.#slot < 0) throw new Error('this WASI host was closed');
+    if (this.#ex === null) throw new Error('this WASI host was closed');
   }
 
   #bind(instance) {
@@ -202,7 +237,7 @@ export class WASI {
     const memory = instance.exports.memory ?? this.#options.memory;
     check(memory instanceof WebAssembly.Memory, 'the guest module exports no memory named "memory" (for a guest that imports its memory, pass it as options.memory)');
     this.#started = true;
-    hosts[this.#slot].memory = memory;
+    this.#host.memory = memory;
   }
 
   /** Runs a command module's `_start`; resolves with its exit code. */
@@ -210,7 +245,10 @@ export class WASI {
     check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
     check(typeof instance.exports._start === 'function', 'the guest module exports no _start function');
     this.#bind(instance);
-    if (this.#options.stdin !== undefined) hostSetStdin(this.#slot, await readAll(this.#options.stdin));
+    if (this.#options.stdin !== undefined) {
+      this.#put(await readAll(this.#options.stdin));
+      this.#ex.host_set_stdin();
+    }
     let code = 0;
     try {
       instance.exports._start();
@@ -235,30 +273,32 @@ export class WASI {
   readFile(path, mount = 0) {
     check(typeof path === 'string', 'readFile(path): path must be a string');
     this.#open();
-    return hostReadFile(this.#slot, mount, path);
+    this.#put(encoder.encode(path));
+    return this.#take(this.#ex.host_read_file(mount));
   }
 
   /** The disk image of littlefs mount `mount` (0 is the first), to store and mount again
    * later with `{ backend: 'littlefs', image }`. */
   exportImage(mount = 0) {
     this.#open();
-    const image = hostExportImage(this.#slot, mount);
+    const image = this.#take(this.#ex.host_export_image(mount));
     if (image === undefined) throw new TypeError(`mount ${mount} is not a littlefs mount`);
     return image;
   }
 
   /** Frees the filesystems and state of this host now; the object is unusable after. */
   close() {
-    if (this.#slot < 0) return;
-    finalizer?.unregister(this);
-    drop(this.#slot);
-    this.#slot = -1;
+    if (this.#ex === null) return;
+    this.#ex.host_close();
+    this.#ex = null;
   }
 
   /** Writes a file into mount `mount` (0 is the first), creating directories. */
   writeFile(path, contents, mount = 0) {
     check(typeof path === 'string', 'writeFile(path, contents): path must be a string');
     this.#open();
-    hostWriteFile(this.#slot, mount, path, bytesOf('contents', contents));
+    const name = encoder.encode(path);
+    this.#put(concat(name, bytesOf('contents', contents)));
+    this.#call(this.#ex.host_write_file(mount, name.length), `writing ${JSON.stringify(path)}`);
   }
 }

@@ -1,12 +1,8 @@
 // Entry for Cloudflare Workers (workerd) and bundlers that import .wasm as a module:
 // workerd refuses to compile wasm bytes at run time, so the module comes precompiled.
-import module from './wasi_workers_bg.wasm';
-import { initSync } from './wasi_workers.js';
-import { setOwnMemory } from './bridge.js';
-import { setRawExports } from './wasi.js';
+import module from './wasi_workers.wasm';
+import { setModule } from './wasi.js';
 
-const exports = initSync({ module });
-setOwnMemory(exports.memory);
-setRawExports(exports);
+setModule(module);
 
 export { WASI, ProcessExit } from './wasi.js';

@@ -1,199 +1,291 @@
-//! What JS calls to set a host up and read it back: create with mounts, seed files, read
-//! files, export littlefs images, drop.
-//! Every host lives in a slot of a table; its number is what the syscalls and the bridge
-//! are keyed by.
+//! What JS calls to set the host up and read it back. Byte strings travel through one
+//! input buffer (`input_reserve`, then the call that consumes it) and one output buffer
+//! (`output_ptr` after a call that fills it); failures return a nonzero code, with a
+//! static reason at `reason_ptr`/`reason_len` for JS to put in its error message.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::rc::Rc;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+use core::str;
 
-use wasi_core::{BytesInput, Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
+use wasi_core::{BuildError, BytesInput, Errno, Ino, NewNode, VirtualFs, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
-use wasm_bindgen::prelude::*;
 
 use crate::services::{JsClock, JsOutput, JsRandom};
+use crate::state::{with_host, Global, Host, State, HOST, OUTPUT};
 
-/// A running host: the WASI state, and a handle on each littlefs mount (by mount number)
-/// for exporting its image.
-struct Host {
-    ctx: WasiCtx,
-    images: Vec<Option<Rc<RefCell<LittleFs>>>>,
+/// Bytes JS has written for the next call.
+static INPUT: Global<Vec<u8>> = Global::new(Vec::new());
+/// Why the last call that failed failed.
+static REASON: Global<&'static str> = Global::new("");
+
+/// Success.
+const OK: u32 = 0;
+/// Failure; the reason is at `reason_ptr`.
+const FAILED: u32 = 1;
+
+fn fail(reason: &'static str) -> u32 {
+    REASON.with(|r| *r = reason);
+    FAILED
 }
 
-/// A host being set up: mounts are added one call at a time, then `hostFinish` builds it.
-struct Pending {
-    builder: WasiCtxBuilder,
-    images: Vec<Option<Rc<RefCell<LittleFs>>>>,
+/// Takes what JS wrote with `input_reserve`.
+fn take_input() -> Vec<u8> {
+    INPUT.with(core::mem::take).unwrap_or_default()
 }
 
-thread_local! {
-    /// The hosts, by slot; `None` while being set up and once dropped. Slots are never
-    /// reused, so a guest still holding a dropped host's imports reaches nothing rather
-    /// than another host.
-    static HOSTS: RefCell<Vec<Option<Host>>> = const { RefCell::new(Vec::new()) };
-    static PENDING: RefCell<BTreeMap<u32, Pending>> = const { RefCell::new(BTreeMap::new()) };
+/// Splits the input at `at` into two UTF-8-or-bytes halves: (a path, the rest).
+fn split_input(at: u32) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut first = take_input();
+    let at = usize::try_from(at).ok().filter(|at| *at <= first.len())?;
+    let rest = first.split_off(at);
+    Some((first, rest))
 }
 
-/// Runs `f` on host `slot`, if it exists.
-pub(crate) fn with_host<R>(slot: u32, f: impl FnOnce(&mut WasiCtx) -> R) -> Option<R> {
-    HOSTS.with(|hosts| hosts.borrow_mut().get_mut(slot as usize)?.as_mut().map(|h| f(&mut h.ctx)))
+/// Makes room for `len` bytes of input and returns where JS writes them.
+#[no_mangle]
+pub extern "C" fn input_reserve(len: u32) -> *mut u8 {
+    INPUT
+        .with(|input| {
+            input.clear();
+            input.resize(len as usize, 0);
+            input.as_mut_ptr()
+        })
+        .unwrap_or(core::ptr::null_mut())
 }
 
-fn error(e: impl core::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// Where the last failure's reason starts.
+#[no_mangle]
+pub extern "C" fn reason_ptr() -> *const u8 {
+    REASON.with(|r| r.as_ptr()).unwrap_or(core::ptr::null())
 }
 
-/// Starts setting up a host. `env` holds `KEY=VALUE` strings. Returns the slot; add mounts
-/// with the `hostMount*` functions, then call `hostFinish`. Stdin starts empty (see
-/// `hostSetStdin`).
-#[wasm_bindgen(js_name = hostBegin)]
-pub fn host_begin(args: Vec<String>, env: Vec<String>) -> Result<u32, JsError> {
-    let id = HOSTS.with(|hosts| {
-        let mut hosts = hosts.borrow_mut();
-        hosts.push(None);
-        u32::try_from(hosts.len() - 1).map_err(|_| error("too many WASI hosts"))
-    })?;
-    let mut b = WasiCtx::builder();
-    for a in &args {
-        b.arg(a);
-    }
-    for pair in &env {
-        let (k, v) = pair.split_once('=').ok_or_else(|| error(format!("env entry {pair:?} is not KEY=VALUE")))?;
-        b.env(k, v);
-    }
-    b.stdout(Box::new(JsOutput { host: id, fd: 1 })).stderr(Box::new(JsOutput { host: id, fd: 2 }));
-    b.clock(Box::new(JsClock(id))).random(Box::new(JsRandom(id)));
-    PENDING.with(|p| p.borrow_mut().insert(id, Pending { builder: b, images: Vec::new() }));
-    Ok(id)
+/// The length of the last failure's reason.
+#[no_mangle]
+pub extern "C" fn reason_len() -> u32 {
+    REASON.with(|r| r.len() as u32).unwrap_or(0)
 }
 
-/// Adds a mount to a host being set up.
-fn mount(slot: u32, path: &str, read_only: bool, fs: Box<dyn VirtualFs>, image: Option<Rc<RefCell<LittleFs>>>) -> Result<(), JsError> {
-    PENDING.with(|p| {
-        let mut p = p.borrow_mut();
-        let pending = p.get_mut(&slot).ok_or_else(|| error("this WASI host is already set up"))?;
-        let backend = pending.builder.backend(fs);
-        pending.builder.preopen(path, backend, read_only);
-        pending.images.push(image);
-        Ok(())
+/// Where the bytes of the last `host_read_file` or `host_export_image` start.
+#[no_mangle]
+pub extern "C" fn output_ptr() -> *const u8 {
+    OUTPUT.with(|o| o.as_ptr()).unwrap_or(core::ptr::null())
+}
+
+/// Frees the output buffer once JS has copied it.
+#[no_mangle]
+pub extern "C" fn output_free() {
+    OUTPUT.with(|o| *o = Vec::new());
+}
+
+/// Starts setting the host up, dropping any earlier one. Add arguments, environment and
+/// mounts, then call `host_finish`. Stdin starts empty (see `host_set_stdin`).
+#[no_mangle]
+pub extern "C" fn host_begin() {
+    let mut builder = WasiCtx::builder();
+    builder.stdout(Box::new(JsOutput(1))).stderr(Box::new(JsOutput(2)));
+    builder.clock(Box::new(JsClock)).random(Box::new(JsRandom));
+    HOST.with(|state| *state = State::Pending { builder, images: Vec::new() });
+}
+
+/// Runs `f` on the host being set up.
+fn pending(f: impl FnOnce(&mut wasi_core::WasiCtxBuilder, &mut Vec<Option<Rc<RefCell<LittleFs>>>>) -> u32) -> u32 {
+    HOST.with(|state| match state {
+        State::Pending { builder, images } => f(builder, images),
+        _ => fail("this WASI host is already set up"),
+    })
+    .unwrap_or(FAILED)
+}
+
+/// Adds the input (UTF-8) as the next argument.
+#[no_mangle]
+pub extern "C" fn host_arg() -> u32 {
+    let arg = take_input();
+    pending(|b, _| match str::from_utf8(&arg) {
+        Ok(arg) => {
+            b.arg(arg);
+            OK
+        }
+        Err(_) => fail("an argument is not valid UTF-8"),
     })
 }
 
-/// Preopens an empty in-memory directory at `path`.
-#[wasm_bindgen(js_name = hostMountMemory)]
-pub fn host_mount_memory(slot: u32, path: &str, read_only: bool) -> Result<(), JsError> {
-    mount(slot, path, read_only, Box::new(MemoryFs::new()), None)
-}
-
-/// Preopens an empty littlefs disk of `capacity` bytes at `path`.
-#[wasm_bindgen(js_name = hostMountLittlefs)]
-pub fn host_mount_littlefs(slot: u32, path: &str, read_only: bool, capacity: f64) -> Result<(), JsError> {
-    let fs = LittleFs::new(capacity as usize).map_err(|e| error(format!("mount {path:?}: {e}")))?;
-    let fs = Rc::new(RefCell::new(fs));
-    mount(slot, path, read_only, Box::new(fs.clone()), Some(fs))
-}
-
-/// Preopens a littlefs disk image at `path`; a read-only one refuses changes with EROFS.
-#[wasm_bindgen(js_name = hostMountImage)]
-pub fn host_mount_image(slot: u32, path: &str, read_only: bool, image: Vec<u8>) -> Result<(), JsError> {
-    let fs = LittleFs::from_image(image, read_only).map_err(|e| error(format!("mount {path:?}: {e}")))?;
-    let fs = Rc::new(RefCell::new(fs));
-    mount(slot, path, read_only, Box::new(fs.clone()), Some(fs))
-}
-
-/// Builds a host set up with `hostBegin` and the `hostMount*` functions.
-#[wasm_bindgen(js_name = hostFinish)]
-pub fn host_finish(slot: u32) -> Result<(), JsError> {
-    let mut pending = PENDING.with(|p| p.borrow_mut().remove(&slot)).ok_or_else(|| error("this WASI host is already set up"))?;
-    let ctx = pending.builder.build().map_err(error)?;
-    HOSTS.with(|hosts| {
-        if let Some(h) = hosts.borrow_mut().get_mut(slot as usize) {
-            *h = Some(Host { ctx, images: pending.images });
+/// Adds an environment variable: the input is its name (`name_len` bytes) then its value.
+#[no_mangle]
+pub extern "C" fn host_env(name_len: u32) -> u32 {
+    let Some((name, value)) = split_input(name_len) else { return fail("bad environment entry") };
+    pending(|b, _| match (str::from_utf8(&name), str::from_utf8(&value)) {
+        (Ok(name), Ok(value)) => {
+            b.env(name, value);
+            OK
         }
-    });
-    Ok(())
-}
-
-/// The disk image of littlefs mount `mount` of host `slot`; `undefined` for other mounts.
-#[wasm_bindgen(js_name = hostExportImage)]
-pub fn host_export_image(slot: u32, mount: u32) -> Option<Vec<u8>> {
-    HOSTS.with(|hosts| {
-        let hosts = hosts.borrow();
-        let fs = hosts.get(slot as usize)?.as_ref()?.images.get(mount as usize)?.clone()?;
-        let image = fs.borrow().export_image();
-        Some(image)
+        _ => fail("an environment entry is not valid UTF-8"),
     })
 }
 
-/// Frees a host's slot and everything it holds.
-#[wasm_bindgen(js_name = hostDrop)]
-pub fn host_drop(slot: u32) {
-    PENDING.with(|p| p.borrow_mut().remove(&slot));
-    HOSTS.with(|hosts| {
-        if let Some(h) = hosts.borrow_mut().get_mut(slot as usize) {
-            *h = None;
-        }
-    });
+/// Adds a mount at the guest path in the input.
+fn mount(read_only: bool, path: &[u8], fs: Box<dyn VirtualFs>, image: Option<Rc<RefCell<LittleFs>>>) -> u32 {
+    let Ok(path) = str::from_utf8(path) else { return fail("a mount path is not valid UTF-8") };
+    pending(|b, images| {
+        let backend = b.backend(fs);
+        b.preopen(path, backend, read_only);
+        images.push(image);
+        OK
+    })
 }
 
-/// Replaces host `slot`'s stdin with `data` (all of it, read before the guest starts).
-#[wasm_bindgen(js_name = hostSetStdin)]
-pub fn host_set_stdin(slot: u32, data: Vec<u8>) {
-    with_host(slot, |ctx| ctx.set_stdin(Box::new(BytesInput::new(data))));
+/// Preopens an empty in-memory directory at the guest path in the input.
+#[no_mangle]
+pub extern "C" fn host_mount_memory(read_only: bool) -> u32 {
+    let path = take_input();
+    mount(read_only, &path, Box::new(MemoryFs::new()), None)
+}
+
+/// Preopens an empty littlefs disk of `capacity` bytes at the guest path in the input.
+#[no_mangle]
+pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64) -> u32 {
+    let path = take_input();
+    match LittleFs::new(capacity as usize) {
+        Ok(fs) => {
+            let fs = Rc::new(RefCell::new(fs));
+            mount(read_only, &path, Box::new(fs.clone()), Some(fs))
+        }
+        Err(e) => fail(e.reason()),
+    }
+}
+
+/// Preopens a littlefs disk image: the input is the guest path (`path_len` bytes) then the
+/// image. A read-only mount refuses changes with `EROFS`.
+#[no_mangle]
+pub extern "C" fn host_mount_image(read_only: bool, path_len: u32) -> u32 {
+    let Some((path, image)) = split_input(path_len) else { return fail("bad mount") };
+    match LittleFs::from_image(image, read_only) {
+        Ok(fs) => {
+            let fs = Rc::new(RefCell::new(fs));
+            mount(read_only, &path, Box::new(fs.clone()), Some(fs))
+        }
+        Err(e) => fail(e.reason()),
+    }
+}
+
+/// Builds the host set up since `host_begin`.
+#[no_mangle]
+pub extern "C" fn host_finish() -> u32 {
+    let taken = HOST.with(|state| core::mem::replace(state, State::Empty));
+    let Some(State::Pending { mut builder, images }) = taken else { return fail("this WASI host is already set up") };
+    match builder.build() {
+        Ok(ctx) => {
+            HOST.with(|state| *state = State::Running(Host { ctx, images }));
+            OK
+        }
+        Err(e) => fail(build_reason(&e)),
+    }
+}
+
+/// What JS's own checks on the options should have caught, said without `core::fmt`.
+fn build_reason(e: &BuildError) -> &'static str {
+    match e {
+        BuildError::NulInArg(_) => "an argument contains a NUL character",
+        BuildError::BadEnv(_) => "an environment name is empty or has '=' or NUL, or a value has NUL",
+        BuildError::BadPreopenPath(_) => "a mount path is empty or contains NUL",
+        BuildError::TooFewFds(_) => "too many mounts for the open-file limit",
+        _ => "the host is missing a clock, a random source or a backend",
+    }
+}
+
+/// Closes the host: drops its filesystems and state.
+#[no_mangle]
+pub extern "C" fn host_close() {
+    HOST.with(|state| *state = State::Empty);
+}
+
+/// Replaces stdin with the input (all of it, read before the guest starts).
+#[no_mangle]
+pub extern "C" fn host_set_stdin() {
+    let data = take_input();
+    with_host(|h| h.ctx.set_stdin(Box::new(BytesInput::new(data))));
 }
 
 /// Walks `path` (relative to the backend root, `/`-separated) to its parent directory,
 /// creating missing directories when `create` is set; returns the parent and last name.
-fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p str, create: bool, now: u64) -> Result<(Ino, &'p str), Errno> {
-    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-    let name = parts.pop().ok_or(Errno::INVAL)?;
+fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p [u8], create: bool, now: u64) -> Result<(Ino, &'p [u8]), Errno> {
+    let mut parts = path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").peekable();
     let mut dir = fs.root();
-    for part in parts {
-        dir = match fs.lookup(dir, part.as_bytes()) {
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            return Ok((dir, part));
+        }
+        dir = match fs.lookup(dir, part) {
             Ok(ino) => ino,
-            Err(Errno::NOENT) if create => fs.create(dir, part.as_bytes(), NewNode::Directory, now)?,
+            Err(Errno::NOENT) if create => fs.create(dir, part, NewNode::Directory, now)?,
             Err(e) => return Err(e),
         };
     }
-    Ok((dir, name))
+    Err(Errno::INVAL)
 }
 
-/// Writes a file (creating parent directories) into mount `mount` of host `slot`.
-#[wasm_bindgen(js_name = hostWriteFile)]
-pub fn host_write_file(slot: u32, mount: u32, path: &str, data: &[u8]) -> Result<(), JsError> {
-    let result = with_host(slot, |ctx| {
-        let now = crate::bridge::host_now(slot, 0) as u64;
-        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
-        let (dir, name) = parent_of(fs, path, true, now)?;
-        let ino = match fs.lookup(dir, name.as_bytes()) {
+/// Writes a file (creating parent directories) into mount `mount`: the input is the path
+/// (`path_len` bytes) then the contents. Fails with the errno's name as the reason.
+#[no_mangle]
+pub extern "C" fn host_write_file(mount: u32, path_len: u32) -> u32 {
+    let Some((path, data)) = split_input(path_len) else { return fail("bad file") };
+    let result = with_host(|h| {
+        let now = crate::bridge::host_now(0) as u64;
+        let fs = h.ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+        let (dir, name) = parent_of(fs, &path, true, now)?;
+        let ino = match fs.lookup(dir, name) {
             Ok(ino) => {
                 fs.set_size(ino, 0, now)?;
                 ino
             }
-            Err(_) => fs.create(dir, name.as_bytes(), NewNode::File, now)?,
+            Err(_) => fs.create(dir, name, NewNode::File, now)?,
         };
-        fs.write(ino, 0, data, now).map(drop)
+        fs.write(ino, 0, &data, now).map(drop)
     });
     match result {
-        Some(Ok(())) => Ok(()),
-        Some(Err(e)) => Err(JsError::new(&format!("writing {path:?}: {e}"))),
-        None => Err(JsError::new("this WASI host was closed")),
+        Some(Ok(())) => OK,
+        Some(Err(e)) => fail(e.name()),
+        None => fail("this WASI host is closed"),
     }
 }
 
-/// Reads a file back from mount `mount` of host `slot`; `undefined` if it does not exist.
-#[wasm_bindgen(js_name = hostReadFile)]
-pub fn host_read_file(slot: u32, mount: u32, path: &str) -> Option<Vec<u8>> {
-    with_host(slot, |ctx| {
-        let fs = ctx.backend_mut(mount as usize)?;
-        let (dir, name) = parent_of(fs, path, false, 0).ok()?;
-        let ino = fs.lookup(dir, name.as_bytes()).ok()?;
-        let size = usize::try_from(fs.stat(ino).ok()?.size).ok()?;
-        let mut data = vec![0u8; size];
-        let n = fs.read(ino, 0, &mut data).ok()?;
-        data.truncate(n);
-        Some(data)
-    })
-    .flatten()
+/// Puts `bytes` in the output buffer; returns their length (-1 for none).
+fn output(bytes: Option<Vec<u8>>) -> i32 {
+    match bytes {
+        Some(bytes) => {
+            let len = bytes.len() as i32;
+            OUTPUT.with(|o| *o = bytes);
+            len
+        }
+        None => -1,
+    }
+}
+
+/// Reads the file at the input path in mount `mount` into the output buffer; returns its
+/// length, or -1 if it does not exist.
+#[no_mangle]
+pub extern "C" fn host_read_file(mount: u32) -> i32 {
+    let path = take_input();
+    output(
+        with_host(|h| {
+            let fs = h.ctx.backend_mut(mount as usize)?;
+            let (dir, name) = parent_of(fs, &path, false, 0).ok()?;
+            let ino = fs.lookup(dir, name).ok()?;
+            let size = usize::try_from(fs.stat(ino).ok()?.size).ok()?;
+            let mut data = alloc::vec![0u8; size];
+            let n = fs.read(ino, 0, &mut data).ok()?;
+            data.truncate(n);
+            Some(data)
+        })
+        .flatten(),
+    )
+}
+
+/// Puts the disk image of littlefs mount `mount` in the output buffer; returns its length,
+/// or -1 for a mount that is not littlefs.
+#[no_mangle]
+pub extern "C" fn host_export_image(mount: u32) -> i32 {
+    output(with_host(|h| Some(h.images.get(mount as usize)?.as_ref()?.borrow().export_image())).flatten())
 }

@@ -1,27 +1,29 @@
-//! The JS side of a host, reached through `js/bridge.js`: guest memory (which belongs to
-//! another wasm instance), clocks, randomness and output, each keyed by host slot.
+//! What this module imports from JS (module `host`, built per host by `js/wasi.js`): guest
+//! memory (which belongs to the guest's instance), clocks, randomness, output and exit.
+//! Our addresses are passed as pointers; JS touches exactly the bytes they name.
 
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen(raw_module = "./bridge.js")]
-extern "C" {
-    /// Copies `len` bytes at guest address `ptr` to our address `dst`; false if out of bounds.
-    pub fn guest_read(host: u32, ptr: u32, len: u32, dst: *mut u8) -> bool;
-    /// Copies `len` bytes at our address `src` to guest address `ptr`; false if out of bounds.
-    pub fn guest_write(host: u32, ptr: u32, len: u32, src: *const u8) -> bool;
+#[link(wasm_import_module = "host")]
+// SAFETY: each function is implemented in `js/wasi.js` (`bridgeImports`) with the
+// signature declared here; those taking one of our pointers read or write exactly `len`
+// bytes there, inside this module's memory, and nothing else of ours.
+unsafe extern "C" {
+    /// Copies `len` bytes at guest address `ptr` to our `dst`; false if out of bounds.
+    pub safe fn guest_read(ptr: u32, len: u32, dst: *mut u8) -> bool;
+    /// Copies `len` bytes at our `src` to guest address `ptr`; false if out of bounds.
+    pub safe fn guest_write(ptr: u32, len: u32, src: *const u8) -> bool;
     /// The little-endian `u32` at guest address `ptr`, or -1 if out of bounds: results and
-    /// iovecs are small, and a typed-array copy per word costs an allocation.
-    pub fn guest_read_u32(host: u32, ptr: u32) -> f64;
+    /// iovecs are small, and a typed-array copy per word costs more than a `DataView` read.
+    pub safe fn guest_read_u32(ptr: u32) -> f64;
     /// Stores a little-endian `u32` at guest address `ptr`; false if out of bounds.
-    pub fn guest_write_u32(host: u32, ptr: u32, value: u32) -> bool;
+    pub safe fn guest_write_u32(ptr: u32, value: u32) -> bool;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
-    pub fn host_now(host: u32, id: u32) -> f64;
+    pub safe fn host_now(id: u32) -> f64;
     /// Lets `ns` nanoseconds pass (a virtual advance: JS cannot block).
-    pub fn host_sleep(host: u32, ns: f64);
-    /// Fills `len` bytes at our address `dst` with random bytes.
-    pub fn host_random(host: u32, dst: *mut u8, len: u32);
-    /// Hands `len` bytes at our address `src` written to stdout (1) or stderr (2) to JS.
-    pub fn host_output(host: u32, fd: u32, src: *const u8, len: u32) -> bool;
-    /// Stops the guest: throws the package's `ProcessExit` with `code`.
-    pub fn host_exit(host: u32, code: i32);
+    pub safe fn host_sleep(ns: f64);
+    /// Fills `len` bytes at our `dst` with random bytes.
+    pub safe fn host_random(dst: *mut u8, len: u32);
+    /// Hands `len` bytes at our `src`, written to stdout (1) or stderr (2), to JS.
+    pub safe fn host_output(fd: u32, src: *const u8, len: u32) -> bool;
+    /// Stops the guest: throws the package's `ProcessExit` with `code` through the guest.
+    pub safe fn host_exit(code: i32);
 }

@@ -1,19 +1,44 @@
-//! Runs WASI preview1 guests from JavaScript (Cloudflare Workers, Node, browsers) through
-//! `wasi-core`. This crate is the only one that knows JS; the npm package in `js/` wraps it.
+//! The wasm module behind the npm package: runs one WASI preview1 host per instance, for
+//! Cloudflare Workers, Node and browsers, through `wasi-core`.
 //!
-//! How a guest reaches the core: every host created from JS is a slot in a table here. The
-//! 46 syscalls are exported raw (`wasi_<name>`, taking the slot first), so a guest's import
-//! is a one-line JS function that adds the slot and calls straight into this module. Guest
-//! memory belongs to another wasm instance: the core reaches it through JS functions
-//! (`guest_read`, `guest_write`) that copy through cached typed-array views.
+//! Each `new WASI()` in JS instantiates this module once, so the instance *is* the host:
+//! its 46 syscalls are exported under their WASI names and the guest imports them as they
+//! are — a guest's call reaches the core with no JS frame and no argument conversion in
+//! between. Guest memory belongs to the guest's instance; the core reaches it through the
+//! few JS functions in [`bridge`], which copy through cached typed-array views.
 //!
-//! What it does not do yet: the littlefs backend, streaming stdin (stdin is read fully
-//! before the guest starts), and JSPI suspension.
+//! The module is `no_std` with no JS-binding generator: what JS calls to set a host up
+//! ([`api`]) passes numbers and byte ranges, and errors come back as codes with a static
+//! reason. That keeps the module small (it is shipped to every Worker) and the call path
+//! free of glue.
+//!
+//! What it does not do: stream stdin (JS hands all of it over before the guest starts) or
+//! suspend a guest (JSPI).
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
 
-mod api;
-mod bridge;
-mod services;
-mod syscalls;
+extern crate alloc;
 
-pub use api::*;
+// The module only makes sense inside a wasm instance: natively the crate is empty.
+#[cfg(target_arch = "wasm32")]
+pub mod api;
+#[cfg(target_arch = "wasm32")]
+mod bridge;
+#[cfg(target_arch = "wasm32")]
+mod services;
+#[cfg(target_arch = "wasm32")]
+mod state;
+#[cfg(target_arch = "wasm32")]
+pub mod syscalls;
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+/// A panic is a bug in the host; it can only trap, and formatting its message would cost
+/// more code than the rest of the error paths together.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}

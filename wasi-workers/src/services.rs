@@ -4,8 +4,8 @@ use wasi_core::{Clock, Errno, GuestMemory, OutputStream, Random};
 
 use crate::bridge;
 
-/// A host's guest memory (the number is the host slot), valid for one syscall.
-pub struct JsMemory(pub u32);
+/// The guest's memory, as JS sees it at the time of the call.
+pub struct JsMemory;
 
 impl GuestMemory for JsMemory {
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
@@ -13,7 +13,7 @@ impl GuestMemory for JsMemory {
         if buf.len() % 4 == 0 && buf.len() <= 8 {
             for (i, word) in buf.chunks_exact_mut(4).enumerate() {
                 let at = offset.checked_add(4 * i as u32).ok_or(Errno::FAULT)?;
-                let value = bridge::guest_read_u32(self.0, at);
+                let value = bridge::guest_read_u32(at);
                 if value < 0.0 {
                     return Err(Errno::FAULT);
                 }
@@ -21,7 +21,7 @@ impl GuestMemory for JsMemory {
             }
             return Ok(());
         }
-        if bridge::guest_read(self.0, offset, buf.len() as u32, buf.as_mut_ptr()) {
+        if bridge::guest_read(offset, buf.len() as u32, buf.as_mut_ptr()) {
             Ok(())
         } else {
             Err(Errno::FAULT)
@@ -33,18 +33,18 @@ impl GuestMemory for JsMemory {
         if data.len() % 4 == 0 && data.len() <= 8 {
             let end = offset.checked_add(data.len() as u32).ok_or(Errno::FAULT)?;
             // Check the last word first, so a fault writes nothing.
-            if !data.is_empty() && bridge::guest_read_u32(self.0, end - 4) < 0.0 {
+            if !data.is_empty() && bridge::guest_read_u32(end - 4) < 0.0 {
                 return Err(Errno::FAULT);
             }
             for (i, word) in data.chunks_exact(4).enumerate() {
                 let value = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
-                if !bridge::guest_write_u32(self.0, offset + 4 * i as u32, value) {
+                if !bridge::guest_write_u32(offset + 4 * i as u32, value) {
                     return Err(Errno::FAULT);
                 }
             }
             return Ok(());
         }
-        if bridge::guest_write(self.0, offset, data.len() as u32, data.as_ptr()) {
+        if bridge::guest_write(offset, data.len() as u32, data.as_ptr()) {
             Ok(())
         } else {
             Err(Errno::FAULT)
@@ -52,41 +52,36 @@ impl GuestMemory for JsMemory {
     }
 }
 
-/// A host's clocks, as the JS side keeps them (real, or a test's).
-pub struct JsClock(pub u32);
+/// The host's clocks, as the JS side keeps them (real, or a test's).
+pub struct JsClock;
 
 impl Clock for JsClock {
     fn realtime(&mut self) -> u64 {
-        bridge::host_now(self.0, 0) as u64
+        bridge::host_now(0) as u64
     }
     fn monotonic(&mut self) -> u64 {
-        bridge::host_now(self.0, 1) as u64
+        bridge::host_now(1) as u64
     }
     fn sleep(&mut self, ns: u64) {
-        bridge::host_sleep(self.0, ns as f64);
+        bridge::host_sleep(ns as f64);
     }
 }
 
 /// `crypto.getRandomValues`, or a test's source.
-pub struct JsRandom(pub u32);
+pub struct JsRandom;
 
 impl Random for JsRandom {
     fn fill(&mut self, buf: &mut [u8]) {
-        bridge::host_random(self.0, buf.as_mut_ptr(), buf.len() as u32);
+        bridge::host_random(buf.as_mut_ptr(), buf.len() as u32);
     }
 }
 
-/// stdout (1) or stderr (2) of a host: each write is handed to JS as it happens.
-pub struct JsOutput {
-    /// The host slot.
-    pub host: u32,
-    /// 1 or 2.
-    pub fd: u32,
-}
+/// stdout (1) or stderr (2): each write is handed to JS as it happens.
+pub struct JsOutput(pub u32);
 
 impl OutputStream for JsOutput {
     fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
-        if bridge::host_output(self.host, self.fd, data.as_ptr(), data.len() as u32) {
+        if bridge::host_output(self.0, data.as_ptr(), data.len() as u32) {
             Ok(())
         } else {
             Err(Errno::PIPE)

@@ -20,14 +20,15 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ stdout: 42 }), { name: 'TypeError', message: /options\.stdout/ });
   assert.throws(() => new WASI({ mounts: [{ path: '' }] }), { name: 'TypeError', message: /mounts\[0\]\.path/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /backend/ });
-  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /multiple of 512/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /options\.mounts\[0\].*multiple of 512.*got a capacity of 1000 bytes/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', image: new Uint8Array(65536) }] }), { name: 'TypeError', message: /not a littlefs disk/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', capacity: 4096 }] }), { name: 'TypeError', message: /littlefs backend/ });
   assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
   assert.throws(() => new WASI({ bogus: true }), { name: 'TypeError', message: /bogus/ });
   assert.throws(() => new WASI({ env: { 'A=B': 'x' } }), { name: 'TypeError', message: /options\.env/ });
   assert.throws(() => new WASI({ args: ['a\0b'] }), { name: 'TypeError', message: /options\.args/ });
-  assert.throws(() => new WASI({ mounts: [{ path: 'x\0' }] }), { name: 'TypeError', message: /preopen path/ });
+  assert.throws(() => new WASI({ mounts: [{ path: 'x\0' }] }), { name: 'TypeError', message: /options\.mounts\[0\]\.path/ });
+  assert.throws(() => new WASI({ preopens: ['/a\0'] }), { name: 'TypeError', message: /options\.preopens/ });
   assert.throws(() => new WASI({ version: 'preview2' }), { name: 'TypeError', message: /version/ });
 });
 
@@ -128,6 +129,14 @@ test('a guest that traps mid-run: start rejects, output so far arrives, the host
   assert.ok(closed, 'stdout is closed even when the guest traps');
   assert.equal(new TextDecoder().decode(wasi.readFile('kept')), 'yes');
   wasi.close();
+});
+
+test('a stdout function that throws: the guest gets EPIPE, not the exception, and the host stays usable', async () => {
+  const wasi = new WASI({ stdout: () => { throw new Error('sink broke'); }, fs: { kept: 'yes' } });
+  const instance = new WebAssembly.Instance(TRAPS, wasi.getImportObject());
+  // TRAPS ignores fd_write's errno and traps: what arrives is the trap, not 'sink broke'.
+  await assert.rejects(wasi.start(instance), WebAssembly.RuntimeError);
+  assert.equal(new TextDecoder().decode(wasi.readFile('kept')), 'yes');
 });
 
 test('close frees the host; using it after is a clear error', () => {

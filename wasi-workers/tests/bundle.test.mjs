@@ -23,7 +23,7 @@ test('wrangler deploy --dry-run bundles the example Worker', () => {
   assert.match(log, /--dry-run: exiting now/);
   const files = readdirSync(out);
   assert.ok(files.includes('index.js'), files.join(', '));
-  assert.ok(files.some((f) => f.endsWith('wasi_workers_bg.wasm')), 'the package wasm is a module of its own');
+  assert.ok(files.some((f) => f.endsWith('wasi_workers.wasm')), 'the package wasm is a module of its own');
   assert.ok(files.some((f) => f.endsWith('upcase.wasm')), 'the program is a module of its own');
   const bundle = readFileSync(join(out, 'index.js'), 'utf8');
   assert.ok(!bundle.includes('readFileSync'), 'the workerd entry was chosen, not the Node one');

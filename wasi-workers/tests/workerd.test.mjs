@@ -19,7 +19,7 @@ const mf = new Miniflare({
     { type: 'ESModule', path: rel('wasi-workers/tests/workerd/guests.mjs'), contents: guestsModule },
     { type: 'ESModule', path: rel('wasi-workers/tests/expectations.mjs') },
     ...pkg.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: rel(`wasi-workers/pkg/${f}`) })),
-    { type: 'CompiledWasm', path: rel('wasi-workers/pkg/wasi_workers_bg.wasm') },
+    { type: 'CompiledWasm', path: rel('wasi-workers/pkg/wasi_workers.wasm') },
     ...names.map((n) => ({ type: 'CompiledWasm', path: rel(`target/wasm32-wasip1/release/${n}.wasm`) })),
   ],
   modulesRoot: rel(''),
