@@ -16,70 +16,67 @@ export class ProcessExit extends Error {
  * and `output(fd, bytes)`. Views are cached and remade only when a memory has grown
  * (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes them unsigned.
  */
+/** Copies up to this many bytes with a loop rather than `set(subarray(...))`. */
+const SMALL = 32;
+
 export function bridgeImports(h) {
   let guest = new Uint8Array(0);
-  let words = new DataView(guest.buffer);
   let own = new Uint8Array(0);
 
-  function guestBytes() {
-    const buf = h.memory.buffer;
-    if (guest.buffer !== buf) {
-      guest = new Uint8Array(buf);
-      words = new DataView(buf);
-    }
+  // A memory that grows detaches its old buffer, whose views then have length 0: so a
+  // cached view is remade only when an access falls outside it, and the fast path never
+  // reads `memory.buffer` (a getter that costs more than a small copy).
+  function guestFor(end) {
+    if (end > guest.length) guest = new Uint8Array(h.memory.buffer);
     return guest;
   }
-  function guestWords() {
-    if (words.buffer !== h.memory.buffer) guestBytes();
-    return words;
-  }
-  function ownBytes() {
-    if (own.buffer !== h.own.buffer) own = new Uint8Array(h.own.buffer);
+  function ownFor(end) {
+    if (end > own.length) own = new Uint8Array(h.own.buffer);
     return own;
+  }
+  /** Copies `len` bytes; small ones (iovecs, results) byte by byte, since a subarray
+   * allocates and costs more than the copy. */
+  function copy(to, at, from, start, len) {
+    if (len <= SMALL) {
+      for (let i = 0; i < len; i++) to[at + i] = from[start + i];
+    } else {
+      to.set(from.subarray(start, start + len), at);
+    }
   }
 
   return {
     host: {
-      guest_read_u32(ptr) {
-        const w = guestWords();
-        ptr >>>= 0;
-        return ptr + 4 > w.byteLength ? -1 : w.getUint32(ptr, true);
-      },
-      guest_write_u32(ptr, value) {
-        const w = guestWords();
-        ptr >>>= 0;
-        if (ptr + 4 > w.byteLength) return false;
-        w.setUint32(ptr, value, true);
-        return true;
-      },
       guest_read(ptr, len, dst) {
-        const g = guestBytes();
         ptr >>>= 0;
         len >>>= 0;
+        dst >>>= 0;
+        const g = guestFor(ptr + len);
         if (ptr + len > g.length) return false;
-        ownBytes().set(g.subarray(ptr, ptr + len), dst >>> 0);
+        copy(ownFor(dst + len), dst, g, ptr, len);
         return true;
       },
       guest_write(ptr, len, src) {
-        const g = guestBytes();
         ptr >>>= 0;
         len >>>= 0;
-        if (ptr + len > g.length) return false;
         src >>>= 0;
-        g.set(ownBytes().subarray(src, src + len), ptr);
+        const g = guestFor(ptr + len);
+        if (ptr + len > g.length) return false;
+        copy(g, ptr, ownFor(src + len), src, len);
         return true;
       },
       host_now: (id) => h.now(id),
       host_sleep: (ns) => h.sleep(ns),
       host_random(dst, len) {
         dst >>>= 0;
-        h.random(ownBytes().subarray(dst, dst + (len >>> 0)));
+        len >>>= 0;
+        h.random(ownFor(dst + len).subarray(dst, dst + len));
       },
       host_output(fd, src, len) {
         src >>>= 0;
+        len >>>= 0;
         // A sink that throws must not unwind through the host: the guest sees EPIPE.
         try {
-          return h.output(fd, ownBytes().slice(src, src + (len >>> 0))) !== false;
+          return h.output(fd, ownFor(src + len).slice(src, src + len)) !== false;
         } catch {
           return false;
         }

@@ -169,7 +169,7 @@ export class WASI {
     h.own = ex.memory;
     this.#host = h;
     this.#ex = ex;
-    ex.host_begin();
+    ex.host_begin(o.stdout != null, o.stderr != null);
     for (const a of o.args ?? []) this.#call(ex.host_arg(this.#put(encoder.encode(a))), 'options.args');
     for (const [k, v] of Object.entries(o.env ?? {})) {
       const name = encoder.encode(k);

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 use core::str;
 
-use wasi_core::{BuildError, BytesInput, Errno, Ino, NewNode, VirtualFs, WasiCtx};
+use wasi_core::{BuildError, BytesInput, Discard, Errno, Ino, NewNode, VirtualFs, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
@@ -80,12 +80,23 @@ pub extern "C" fn output_free() {
     OUTPUT.with(|o| *o = Vec::new());
 }
 
+/// The output stream for fd 1 or 2: handed to JS if it has somewhere to send it, dropped
+/// here otherwise (a JS call and a fresh buffer per write cost more than the write).
+fn output_for(fd: u32, to_js: bool) -> Box<dyn wasi_core::OutputStream> {
+    if to_js {
+        Box::new(JsOutput(fd))
+    } else {
+        Box::new(Discard)
+    }
+}
+
 /// Starts setting the host up, dropping any earlier one. Add arguments, environment and
-/// mounts, then call `host_finish`. Stdin starts empty (see `host_set_stdin`).
+/// mounts, then call `host_finish`. Stdin starts empty (see `host_set_stdin`); stdout and
+/// stderr go to JS where `stdout_to_js`/`stderr_to_js` say so, and nowhere otherwise.
 #[no_mangle]
-pub extern "C" fn host_begin() {
+pub extern "C" fn host_begin(stdout_to_js: bool, stderr_to_js: bool) {
     let mut builder = WasiCtx::builder();
-    builder.stdout(Box::new(JsOutput(1))).stderr(Box::new(JsOutput(2)));
+    builder.stdout(output_for(1, stdout_to_js)).stderr(output_for(2, stderr_to_js));
     builder.clock(Box::new(JsClock)).random(Box::new(JsRandom));
     HOST.with(|state| *state = State::Pending { builder, images: Vec::new() });
 }

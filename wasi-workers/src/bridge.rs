@@ -7,15 +7,12 @@
 // signature declared here; those taking one of our pointers read or write exactly `len`
 // bytes there, inside this module's memory, and nothing else of ours.
 unsafe extern "C" {
-    /// Copies `len` bytes at guest address `ptr` to our `dst`; false if out of bounds.
+    /// Copies `len` bytes at guest address `ptr` to our `dst`; false (copying nothing) if
+    /// out of bounds. One call per access: a call into JS costs more than a small copy.
     pub safe fn guest_read(ptr: u32, len: u32, dst: *mut u8) -> bool;
-    /// Copies `len` bytes at our `src` to guest address `ptr`; false if out of bounds.
+    /// Copies `len` bytes at our `src` to guest address `ptr`; false (copying nothing) if
+    /// out of bounds.
     pub safe fn guest_write(ptr: u32, len: u32, src: *const u8) -> bool;
-    /// The little-endian `u32` at guest address `ptr`, or -1 if out of bounds: results and
-    /// iovecs are small, and a typed-array copy per word costs more than a `DataView` read.
-    pub safe fn guest_read_u32(ptr: u32) -> f64;
-    /// Stores a little-endian `u32` at guest address `ptr`; false if out of bounds.
-    pub safe fn guest_write_u32(ptr: u32, value: u32) -> bool;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub safe fn host_now(id: u32) -> f64;
     /// Lets `ns` nanoseconds pass (a virtual advance: JS cannot block).

@@ -9,18 +9,6 @@ pub struct JsMemory;
 
 impl GuestMemory for JsMemory {
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
-        // Words (iovecs, subscriptions' fields) go through a DataView without allocating.
-        if buf.len() % 4 == 0 && buf.len() <= 8 {
-            for (i, word) in buf.chunks_exact_mut(4).enumerate() {
-                let at = offset.checked_add(4 * i as u32).ok_or(Errno::FAULT)?;
-                let value = bridge::guest_read_u32(at);
-                if value < 0.0 {
-                    return Err(Errno::FAULT);
-                }
-                word.copy_from_slice(&(value as u32).to_le_bytes());
-            }
-            return Ok(());
-        }
         if bridge::guest_read(offset, buf.len() as u32, buf.as_mut_ptr()) {
             Ok(())
         } else {
@@ -29,21 +17,6 @@ impl GuestMemory for JsMemory {
     }
 
     fn write(&mut self, offset: u32, data: &[u8]) -> Result<(), Errno> {
-        // Results (sizes, fds, timestamps) are one or two words.
-        if data.len() % 4 == 0 && data.len() <= 8 {
-            let end = offset.checked_add(data.len() as u32).ok_or(Errno::FAULT)?;
-            // Check the last word first, so a fault writes nothing.
-            if !data.is_empty() && bridge::guest_read_u32(end - 4) < 0.0 {
-                return Err(Errno::FAULT);
-            }
-            for (i, word) in data.chunks_exact(4).enumerate() {
-                let value = u32::from_le_bytes([word[0], word[1], word[2], word[3]]);
-                if !bridge::guest_write_u32(offset + 4 * i as u32, value) {
-                    return Err(Errno::FAULT);
-                }
-            }
-            return Ok(());
-        }
         if bridge::guest_write(offset, data.len() as u32, data.as_ptr()) {
             Ok(())
         } else {
