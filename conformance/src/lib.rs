@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod binding;
+pub mod fuzz;
 mod hostdir;
 mod services;
 
