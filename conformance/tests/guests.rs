@@ -93,6 +93,7 @@ guests! {
     proc_exit => Expect { code: 42, stdout: Some("exiting with 42\n") };
     sockets => PASS;
     stdio => Expect { code: 0, stdout: Some("to stdout\n") };
+    streams => Expect { code: 0, stdout: Some("hello stdin\n") };
     symlinks => PASS;
     upcase => Expect { code: 0, stdout: Some("args: []\nHELLO STDIN\n") };
 }

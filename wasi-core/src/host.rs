@@ -19,6 +19,10 @@ pub trait Clock {
     /// Blocks until `monotonic()` has advanced by at least `ns`: a real sleep natively, a
     /// virtual advance where waiting is impossible.
     fn sleep(&mut self, ns: u64);
+
+    /// Lets other work run (`sched_yield`): where the host shares a thread with an event
+    /// loop, a chance for it to turn. Nothing by default.
+    fn yield_now(&mut self) {}
 }
 
 /// A source of random bytes for `random_get`.

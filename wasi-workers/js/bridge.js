@@ -12,10 +12,20 @@ export class ProcessExit extends Error {
 
 /**
  * The imports for one instance. `h` holds `memory` (the guest's, set at start), `own`
- * (our instance's memory, set once instantiated), `now(id)`, `sleep(ns)`, `random(bytes)`
- * and `output(fd, bytes)`. Views are cached and remade only when a memory has grown
- * (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes them unsigned.
+ * (our instance's memory, set once instantiated), `now(id)`, `sleep(ns)`, `random(bytes)`,
+ * `output(fd, bytes)` (0, 1 when the stream is backed up, or false), `outputReady(fd)` and
+ * `stdin` (a StdinQueue, for runs under JSPI). Views are cached and remade only when a
+ * memory has grown (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes
+ * them unsigned.
  */
+/** Whether this runtime has JSPI (workerd, Chrome 137+, Node 24+; not Node 20). */
+export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+
+/** A suspending import where JSPI exists; elsewhere the function itself, never called. */
+function suspending(f) {
+  return HAS_JSPI ? new WebAssembly.Suspending(f) : f;
+}
+
 /** Copies up to this many bytes with a loop rather than `set(subarray(...))`. */
 const SMALL = 32;
 
@@ -76,11 +86,24 @@ export function bridgeImports(h) {
         len >>>= 0;
         // A sink that throws must not unwind through the host: the guest sees EPIPE.
         try {
-          return h.output(fd, ownFor(src + len).slice(src, src + len)) !== false;
+          const status = h.output(fd, ownFor(src + len).slice(src, src + len));
+          return status === false ? -1 : status === 1 ? 1 : 0;
         } catch {
-          return false;
+          return -1;
         }
       },
+      host_stdin_read(dst, len) {
+        dst >>>= 0;
+        len >>>= 0;
+        return h.stdin.read(ownFor(dst + len).subarray(dst, dst + len));
+      },
+      host_stdin_available: () => h.stdin.available(),
+      // Called only inside WebAssembly.promising (src/bridge.rs): each suspends the guest
+      // until its promise settles.
+      host_sleep_wait: suspending((ns) => new Promise((resolve) => setTimeout(resolve, ns / 1e6))),
+      host_yield: suspending(() => new Promise((resolve) => setTimeout(resolve, 0))),
+      host_stdin_wait: suspending((timeoutNs) => h.stdin.wait(timeoutNs)),
+      host_output_wait: suspending((fd) => h.outputReady(fd)),
       host_exit(code) {
         throw new ProcessExit(code);
       },

@@ -40,6 +40,9 @@ export interface Options {
   clock?: { now(id: 0 | 1): number | bigint; sleep?(ns: number): void };
   /** The guest's memory, for a guest that imports it rather than exporting "memory". */
   memory?: WebAssembly.Memory;
+  /** Run start() through JSPI (stdin streamed as it arrives, real sleeps, stdout
+   * back-pressure): true requires it, false never; by default, where the runtime has it. */
+  jspi?: boolean;
   /** Deterministic randomness for tests: fill the array. */
   random?: (bytes: Uint8Array) => void;
 }
@@ -47,6 +50,8 @@ export interface Options {
 export class WASI {
   constructor(options?: Options);
   readonly version: 'preview1';
+  /** Whether start() runs the guest through JSPI. */
+  readonly jspi: boolean;
   /** The 46 wasi_snapshot_preview1 imports. */
   readonly wasiImport: Record<string, Function>;
   getImportObject(): { wasi_snapshot_preview1: Record<string, Function> };

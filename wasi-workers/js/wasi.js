@@ -2,7 +2,8 @@
 // WASI object instantiates our module once: that instance is the host, and the guest
 // imports its exports directly.
 
-import { bridgeImports, ProcessExit } from './bridge.js';
+import { bridgeImports, HAS_JSPI, ProcessExit } from './bridge.js';
+import { StdinQueue } from './stdin.js';
 import { SYSCALLS } from './syscalls.js';
 
 export { ProcessExit };
@@ -58,15 +59,21 @@ async function readAll(stdin) {
   return all;
 }
 
-/** An output target: a WritableStream (written as the guest writes), a function, or nothing. */
+/** An output target: a WritableStream (written as the guest writes; `write` answers 1
+ * when its queue is full, and `ready()` resolves when it has room), a function, or
+ * nothing. */
 function sink(name, target) {
-  if (target === undefined || target === null) return { write() {}, async close() {} };
-  if (typeof target === 'function') return { write: (b) => target(b), async close() {} };
+  if (target === undefined || target === null) return { write() {}, async ready() {}, async close() {} };
+  if (typeof target === 'function') return { write: (b) => (target(b) === false ? false : 0), async ready() {}, async close() {} };
   check(typeof target.getWriter === 'function', `${name} must be a WritableStream or a function`);
   const writer = target.getWriter();
   return {
     write(bytes) {
       writer.write(bytes).catch(() => {});
+      return writer.desiredSize !== null && writer.desiredSize <= 0 ? 1 : 0;
+    },
+    async ready() {
+      await writer.ready.catch(() => {});
     },
     async close() {
       await writer.close().catch(() => {});
@@ -118,7 +125,7 @@ function defaultRandom(bytes) {
   for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
 }
 
-const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory']);
+const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory', 'jspi']);
 
 export class WASI {
   #options;
@@ -145,6 +152,11 @@ export class WASI {
     check(options.clock === undefined || typeof options.clock?.now === 'function', 'options.clock must be an object with now(id) returning nanoseconds');
     check(options.random === undefined || typeof options.random === 'function', 'options.random must be a function filling a Uint8Array');
     check(options.memory === undefined || options.memory instanceof WebAssembly.Memory, 'options.memory must be a WebAssembly.Memory');
+    check(options.jspi === undefined || typeof options.jspi === 'boolean', 'options.jspi must be a boolean (leave it out to use JSPI where the runtime has it)');
+    check(options.jspi !== true || HAS_JSPI, 'options.jspi: this runtime has no JSPI (WebAssembly.Suspending and WebAssembly.promising)');
+    /** Whether start() runs the guest through JSPI: stdin streamed, real sleeps, stdout
+     * back-pressure. */
+    this.jspi = options.jspi ?? HAS_JSPI;
     this.#options = options;
     this.#mounts = mountsOf(options);
     this.#stdout = sink('options.stdout', options.stdout);
@@ -164,6 +176,8 @@ export class WASI {
       sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
       random: o.random ?? defaultRandom,
       output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
+      outputReady: (fd) => (fd === 1 ? this.#stdout : this.#stderr).ready(),
+      stdin: null,
     };
     const ex = new WebAssembly.Instance(module, bridgeImports(h)).exports;
     h.own = ex.memory;
@@ -240,18 +254,32 @@ export class WASI {
     this.#host.memory = memory;
   }
 
-  /** Runs a command module's `_start`; resolves with its exit code. */
+  /** Runs a command module's `_start`; resolves with its exit code. Under JSPI the guest
+   * runs through `WebAssembly.promising`: it reads stdin as it arrives, sleeps on real
+   * timers and waits for stdout to drain; otherwise stdin is read in full first. */
   async start(instance) {
     check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
     check(typeof instance.exports._start === 'function', 'the guest module exports no _start function');
     this.#bind(instance);
-    if (this.#options.stdin !== undefined) {
-      this.#put(await readAll(this.#options.stdin));
-      this.#ex.host_set_stdin();
-    }
+    const ex = this.#ex;
     let code = 0;
     try {
-      instance.exports._start();
+      if (this.jspi) {
+        this.#host.stdin = new StdinQueue(this.#options.stdin);
+        ex.host_stream_stdin();
+        ex.host_set_blocking(true);
+        try {
+          await WebAssembly.promising(instance.exports._start)();
+        } finally {
+          ex.host_set_blocking(false);
+        }
+      } else {
+        if (this.#options.stdin !== undefined) {
+          this.#put(await readAll(this.#options.stdin));
+          ex.host_set_stdin();
+        }
+        instance.exports._start();
+      }
     } catch (e) {
       if (!(e instanceof ProcessExit)) throw e;
       if (this.#options.returnOnExit === false) throw e;

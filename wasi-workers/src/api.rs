@@ -13,7 +13,7 @@ use wasi_core::{BuildError, BytesInput, Discard, Errno, Ino, NewNode, VirtualFs,
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
-use crate::services::{JsClock, JsOutput, JsRandom};
+use crate::services::{JsClock, JsOutput, JsRandom, JsStdin, BLOCKING};
 use crate::state::{with_host, Global, Host, State, HOST, OUTPUT};
 
 /// Bytes JS has written for the next call.
@@ -217,6 +217,19 @@ pub extern "C" fn host_close() {
 pub extern "C" fn host_set_stdin() {
     let data = take_input();
     with_host(|h| h.ctx.set_stdin(Box::new(BytesInput::new(data))));
+}
+
+/// Makes stdin the JS stream, read chunk by chunk as it arrives (for JSPI runs).
+#[no_mangle]
+pub extern "C" fn host_stream_stdin() {
+    with_host(|h| h.ctx.set_stdin(Box::new(JsStdin)));
+}
+
+/// Says whether JS is running the guest through `WebAssembly.promising`: only then may a
+/// service suspend it.
+#[no_mangle]
+pub extern "C" fn host_set_blocking(on: bool) {
+    BLOCKING.store(on, core::sync::atomic::Ordering::Relaxed);
 }
 
 /// Walks `path` (relative to the backend root, `/`-separated) to its parent directory,

@@ -15,12 +15,36 @@ unsafe extern "C" {
     pub safe fn guest_write(ptr: u32, len: u32, src: *const u8) -> bool;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub safe fn host_now(id: u32) -> f64;
-    /// Lets `ns` nanoseconds pass (a virtual advance: JS cannot block).
+    /// Lets `ns` nanoseconds pass without waiting: advances the virtual clock.
     pub safe fn host_sleep(ns: f64);
     /// Fills `len` bytes at our `dst` with random bytes.
     pub safe fn host_random(dst: *mut u8, len: u32);
-    /// Hands `len` bytes at our `src`, written to stdout (1) or stderr (2), to JS.
-    pub safe fn host_output(fd: u32, src: *const u8, len: u32) -> bool;
+    /// Hands `len` bytes at our `src`, written to stdout (1) or stderr (2), to JS: 0 when
+    /// taken, 1 when taken but the stream's queue is full, -1 when the stream is gone.
+    pub safe fn host_output(fd: u32, src: *const u8, len: u32) -> i32;
+    /// Copies up to `len` bytes of stdin to our `dst`: the count (0 at its end), or -1 when
+    /// nothing has arrived yet.
+    pub safe fn host_stdin_read(dst: *mut u8, len: u32) -> i32;
+    /// Bytes of stdin available now; -1 at its end, -2 when nothing has arrived yet.
+    pub safe fn host_stdin_available() -> f64;
     /// Stops the guest: throws the package's `ProcessExit` with `code` through the guest.
     pub safe fn host_exit(code: i32);
+}
+
+// The imports that suspend the guest (JSPI `WebAssembly.Suspending` functions). They are
+// called only while JS runs the guest through `WebAssembly.promising` (see
+// `host_set_blocking`): elsewhere a suspension would trap.
+#[link(wasm_import_module = "host")]
+// SAFETY: as above: implemented in `js/bridge.js` with these signatures; none takes a
+// pointer.
+unsafe extern "C" {
+    /// Waits `ns` nanoseconds on a real timer.
+    pub safe fn host_sleep_wait(ns: f64);
+    /// Lets the event loop turn once.
+    pub safe fn host_yield();
+    /// Waits until stdin has data or has ended, or `timeout_ns` (negative: no limit) has
+    /// passed; returns whether it has data or has ended.
+    pub safe fn host_stdin_wait(timeout_ns: f64) -> bool;
+    /// Waits until the queue of stdout (1) or stderr (2) has room.
+    pub safe fn host_output_wait(fd: u32);
 }

@@ -1,8 +1,21 @@
-//! `wasi-core` host services backed by the JS bridge, and the guest memory view.
+//! `wasi-core` host services backed by the JS bridge, and the guest memory view. Where a
+//! service would block (sleeping, waiting for stdin, a full stdout queue), it suspends the
+//! guest through JSPI while [`BLOCKING`] is set, and otherwise does what can be done at
+//! once (a virtual sleep, no wait).
 
-use wasi_core::{Clock, Errno, GuestMemory, OutputStream, Random};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use wasi_core::{Clock, Errno, GuestMemory, InputStream, OutputStream, Random, Readiness};
 
 use crate::bridge;
+
+/// Whether JS is running the guest through `WebAssembly.promising`, so that the suspending
+/// imports may be called.
+pub static BLOCKING: AtomicBool = AtomicBool::new(false);
+
+fn blocking() -> bool {
+    BLOCKING.load(Ordering::Relaxed)
+}
 
 /// The guest's memory, as JS sees it at the time of the call.
 pub struct JsMemory;
@@ -36,7 +49,17 @@ impl Clock for JsClock {
         bridge::host_now(1) as u64
     }
     fn sleep(&mut self, ns: u64) {
-        bridge::host_sleep(ns as f64);
+        if blocking() {
+            bridge::host_sleep_wait(ns as f64);
+        } else {
+            bridge::host_sleep(ns as f64);
+        }
+    }
+
+    fn yield_now(&mut self) {
+        if blocking() {
+            bridge::host_yield();
+        }
     }
 }
 
@@ -54,10 +77,49 @@ pub struct JsOutput(pub u32);
 
 impl OutputStream for JsOutput {
     fn write(&mut self, data: &[u8]) -> Result<(), Errno> {
-        if bridge::host_output(self.0, data.as_ptr(), data.len() as u32) {
-            Ok(())
+        match bridge::host_output(self.0, data.as_ptr(), data.len() as u32) {
+            0 => Ok(()),
+            1 => {
+                // Taken, but the stream is backed up: wait for room (back-pressure).
+                if blocking() {
+                    bridge::host_output_wait(self.0);
+                }
+                Ok(())
+            }
+            _ => Err(Errno::PIPE),
+        }
+    }
+}
+
+/// Stdin as it arrives from a JS stream, one chunk at a time.
+pub struct JsStdin;
+
+impl InputStream for JsStdin {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
+        loop {
+            match bridge::host_stdin_read(buf.as_mut_ptr(), buf.len() as u32) {
+                n if n >= 0 => return Ok(n as usize),
+                _ if blocking() => {
+                    bridge::host_stdin_wait(-1.0);
+                }
+                _ => return Err(Errno::AGAIN),
+            }
+        }
+    }
+
+    fn readiness(&mut self) -> Readiness {
+        match bridge::host_stdin_available() {
+            n if n >= 0.0 => Readiness::Ready { nbytes: n as u64 },
+            n if n == -1.0 => Readiness::Hangup,
+            _ => Readiness::Pending,
+        }
+    }
+
+    fn wait(&mut self, timeout_ns: Option<u64>) -> bool {
+        if blocking() {
+            bridge::host_stdin_wait(timeout_ns.map_or(-1.0, |ns| ns as f64))
         } else {
-            Err(Errno::PIPE)
+            !matches!(self.readiness(), Readiness::Pending)
         }
     }
 }

@@ -22,5 +22,6 @@ export const special = {
   proc_exit: { code: 42, stdout: 'exiting with 42\n' },
   demo: { code: 3 },
   stdio: { code: 0, stdout: 'to stdout\n' },
+  streams: { code: 0, stdout: 'hello stdin\n' },
   upcase: { code: 0, stdout: 'args: []\nHELLO STDIN\n' },
 };

@@ -20,8 +20,10 @@ impl WasiCtx {
         Err(Errno::NOTSUP)
     }
 
-    /// Gives other work a chance to run; with one guest and no threads there is none.
+    /// Gives other work a chance to run: the host clock's `yield_now` (an event loop's turn
+    /// where there is one).
     pub fn sched_yield(&mut self, _mem: &mut dyn GuestMemory) -> Result<(), Errno> {
+        self.clock.yield_now();
         Ok(())
     }
 }
