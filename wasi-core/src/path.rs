@@ -119,7 +119,7 @@ pub(crate) fn resolve(fs: &mut dyn VirtualFs, start: Ino, path: &[u8], follow: b
             }
             Err(e) => return Err(e),
         };
-        let filetype = fs.stat(ino)?.filetype;
+        let filetype = fs.filetype(ino)?;
         if filetype == Filetype::SymbolicLink && (!is_last || follow || slash_after) {
             links += 1;
             if links > MAX_SYMLINKS {

@@ -6,7 +6,7 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-use wasi_abi::{Errno, Filestat};
+use wasi_abi::{Errno, Filestat, Filetype};
 
 use crate::vfs::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
 
@@ -22,6 +22,9 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     }
     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
         self.borrow_mut().stat(ino)
+    }
+    fn filetype(&mut self, ino: Ino) -> Result<Filetype, Errno> {
+        self.borrow_mut().filetype(ino)
     }
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
         self.borrow_mut().read(ino, offset, buf)

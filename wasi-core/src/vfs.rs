@@ -78,6 +78,12 @@ pub trait VirtualFs {
     /// Attributes of an inode; `dev` is filled in by the core.
     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno>;
 
+    /// The type of an inode: what path resolution asks of every component. A backend
+    /// whose `stat` is costly answers it from what `lookup` learnt.
+    fn filetype(&mut self, ino: Ino) -> Result<Filetype, Errno> {
+        self.stat(ino).map(|st| st.filetype)
+    }
+
     /// Reads at `offset` into `buf`; returns the bytes read (0 at or past end of file).
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno>;
 

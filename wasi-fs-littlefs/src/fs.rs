@@ -32,6 +32,9 @@ pub struct LittleFs {
     /// resumed by cookie reads littlefs once rather than once per call. Any change to the
     /// tree drops it.
     listing: Option<(Ino, Listing)>,
+    /// The type of each inode `lookup` or `filetype` has seen, so resolving a path costs one
+    /// walk of littlefs per component rather than four. Any change to the tree drops it.
+    types: SortedMap<Ino, Filetype>,
     read_only: bool,
 }
 
@@ -87,6 +90,7 @@ impl LittleFs {
             cookies: SortedMap::new(),
             cookie_of: SortedMap::new(),
             listing: None,
+            types: SortedMap::new(),
             read_only,
         };
         fs.paths.insert(ROOT, b"/".to_vec());
@@ -158,7 +162,7 @@ impl LittleFs {
         Ok(self.lfs.get_attr(path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some())
     }
 
-    fn filetype(&mut self, path: &[u8], is_dir: bool) -> Result<Filetype, Errno> {
+    fn type_of(&mut self, path: &[u8], is_dir: bool) -> Result<Filetype, Errno> {
         Ok(if is_dir {
             Filetype::Directory
         } else if self.is_symlink(path)? {
@@ -217,6 +221,12 @@ impl LittleFs {
         }
     }
 
+    /// Drops what was learnt of the tree, before changing it.
+    fn changed(&mut self) {
+        self.listing = None;
+        self.types = SortedMap::new();
+    }
+
     fn cookie(&mut self, dir: Ino, name: &[u8]) -> u64 {
         let key = (dir, name.to_vec());
         if let Some(c) = self.cookie_of.get(&key) {
@@ -249,14 +259,28 @@ impl VirtualFs for LittleFs {
             return Err(Errno::NOENT);
         }
         // littlefs itself answers ENOTDIR when `dir` is not a directory.
-        self.lfs.stat(&path)?;
-        Ok(self.ino_of(&path))
+        let (is_dir, _) = self.lfs.stat(&path)?;
+        let filetype = self.type_of(&path, is_dir)?;
+        let ino = self.ino_of(&path);
+        self.types.insert(ino, filetype);
+        Ok(ino)
+    }
+
+    fn filetype(&mut self, ino: Ino) -> Result<Filetype, Errno> {
+        if let Some(t) = self.types.get(&ino) {
+            return Ok(*t);
+        }
+        let path = self.path(ino)?;
+        let (is_dir, _) = self.lfs.stat(&path)?;
+        let filetype = self.type_of(&path, is_dir)?;
+        self.types.insert(ino, filetype);
+        Ok(filetype)
     }
 
     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
         let path = self.path(ino)?;
         let (is_dir, size) = self.lfs.stat(&path)?;
-        let filetype = self.filetype(&path, is_dir)?;
+        let filetype = self.type_of(&path, is_dir)?;
         let [atim, mtim, ctim] = self.times(&path)?;
         let nlink = if path.starts_with(ORPHANS) {
             0
@@ -317,7 +341,7 @@ impl VirtualFs for LittleFs {
 
     fn create(&mut self, dir: Ino, name: &[u8], node: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
         self.writable()?;
-        self.listing = None;
+        self.changed();
         let path = self.entry_path(dir, name)?;
         match node {
             NewNode::Directory => self.lfs.mkdir(&path)?,
@@ -347,7 +371,7 @@ impl VirtualFs for LittleFs {
 
     fn unlink(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
-        self.listing = None;
+        self.changed();
         let path = self.entry_path(dir, name)?;
         if self.lfs.stat(&path)?.0 {
             return Err(Errno::ISDIR);
@@ -362,7 +386,7 @@ impl VirtualFs for LittleFs {
 
     fn rmdir(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
-        self.listing = None;
+        self.changed();
         let path = self.entry_path(dir, name)?;
         if !self.lfs.stat(&path)?.0 {
             return Err(Errno::NOTDIR);
@@ -375,7 +399,7 @@ impl VirtualFs for LittleFs {
 
     fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
-        self.listing = None;
+        self.changed();
         let from = self.entry_path(old_dir, old_name)?;
         let to = self.entry_path(new_dir, new_name)?;
         let (from_dir, _) = self.lfs.stat(&from)?;
@@ -422,7 +446,7 @@ impl VirtualFs for LittleFs {
                 for entry in listed {
                     let path = join(&dir_path, &entry.name);
                     if path != ORPHANS {
-                        let filetype = self.filetype(&path, entry.is_dir)?;
+                        let filetype = self.type_of(&path, entry.is_dir)?;
                         entries.push((entry.name, filetype));
                     }
                 }
