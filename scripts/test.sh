@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test from a fresh clone: installs what it needs (Rust targets,
-# wasm-bindgen-cli, npm devDependencies), builds the conformance guests and the npm
+# the C toolchain for littlefs, npm devDependencies), builds the conformance guests and the npm
 # package, then runs the Rust tests and the Node tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +19,5 @@ bash scripts/build-npm.sh
 echo "== cargo test --workspace"
 cargo test --workspace
 
-echo "== node --test (the npm package in Node)"
+echo "== node --test (the npm package in Node, workerd and Chromium)"
 node --test wasi-workers/tests/
