@@ -8,7 +8,7 @@ export interface Mount {
   path: string;
   /** "memory" (default) or "littlefs" (bounded memory, exportable image). */
   backend?: 'memory' | 'littlefs';
-  /** littlefs disk size in bytes (a multiple of 512; default 16 MiB). */
+  /** Bytes: a memory mount's quota (ENOSPC past it; default 64 MiB) or a littlefs disk's size (a multiple of 512; default 16 MiB). */
   capacity?: number;
   /** A littlefs disk image to mount (from exportImage), instead of an empty disk. */
   image?: Uint8Array | ArrayBuffer;

@@ -81,6 +81,10 @@ function sink(name, target) {
   };
 }
 
+/** Default quota of a memory mount: a guest filling it gets ENOSPC long before a Worker's
+ * 128 MB are gone. */
+const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+
 /** Default littlefs disk size when a mount gives neither capacity nor image. */
 const DEFAULT_LITTLEFS_BYTES = 16 * 1024 * 1024;
 
@@ -96,18 +100,19 @@ function mountsOf(options) {
       check(m.files === undefined || typeof m.files === 'object', `options.mounts[${i}].files must be an object of path -> contents`);
       check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `options.mounts[${i}].capacity must be a positive whole number of bytes`);
       check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `options.mounts[${i}].image must be a Uint8Array or ArrayBuffer`);
-      check(backend === 'littlefs' || (m.capacity === undefined && m.image === undefined), `options.mounts[${i}]: capacity and image are for the littlefs backend`);
-      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity: m.capacity ?? DEFAULT_LITTLEFS_BYTES, image: m.image });
+      check(backend === 'littlefs' || m.image === undefined, `options.mounts[${i}]: an image is for the littlefs backend`);
+      const capacity = m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES);
+      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, image: m.image });
     }
   }
   if (options.preopens !== undefined) {
     const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
     check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0 && !p.includes('\0')), 'options.preopens must be an array of guest paths without NUL (or an object keyed by them)');
-    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: 'memory' });
+    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: 'memory', capacity: DEFAULT_MEMORY_BYTES });
   }
   if (options.fs !== undefined) {
     check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
-    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: 'memory' });
+    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: 'memory', capacity: DEFAULT_MEMORY_BYTES });
     Object.assign(mounts[0].files, options.fs);
   }
   return mounts;
@@ -202,7 +207,7 @@ export class WASI {
         this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity), where, `; got a capacity of ${m.capacity} bytes`);
       } else {
         this.#put(path);
-        this.#call(ex.host_mount_memory(m.readOnly), where);
+        this.#call(ex.host_mount_memory(m.readOnly, m.capacity), where);
       }
     }
     this.#call(ex.host_finish(), 'options');

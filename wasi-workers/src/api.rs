@@ -147,11 +147,12 @@ fn mount(read_only: bool, path: &[u8], fs: Box<dyn VirtualFs>, image: Option<Rc<
     })
 }
 
-/// Preopens an empty in-memory directory at the guest path in the input.
+/// Preopens an empty in-memory directory at the guest path in the input, answering
+/// `ENOSPC` once it holds `quota` bytes.
 #[no_mangle]
-pub extern "C" fn host_mount_memory(read_only: bool) -> u32 {
+pub extern "C" fn host_mount_memory(read_only: bool, quota: f64) -> u32 {
     let path = take_input();
-    mount(read_only, &path, Box::new(MemoryFs::new()), None)
+    mount(read_only, &path, Box::new(MemoryFs::with_quota(quota as u64)), None)
 }
 
 /// Preopens an empty littlefs disk of `capacity` bytes at the guest path in the input.

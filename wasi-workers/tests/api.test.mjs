@@ -22,7 +22,7 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /backend/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /options\.mounts\[0\].*multiple of 512.*got a capacity of 1000 bytes/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', image: new Uint8Array(65536) }] }), { name: 'TypeError', message: /not a littlefs disk/ });
-  assert.throws(() => new WASI({ mounts: [{ path: '/', capacity: 4096 }] }), { name: 'TypeError', message: /littlefs backend/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'memory', image: new Uint8Array(8192) }] }), { name: 'TypeError', message: /littlefs backend/ });
   assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
   assert.throws(() => new WASI({ bogus: true }), { name: 'TypeError', message: /bogus/ });
   assert.throws(() => new WASI({ env: { 'A=B': 'x' } }), { name: 'TypeError', message: /options\.env/ });
@@ -137,6 +137,15 @@ test('a stdout function that throws: the guest gets EPIPE, not the exception, an
   // TRAPS ignores fd_write's errno and traps: what arrives is the trap, not 'sink broke'.
   await assert.rejects(wasi.start(instance), WebAssembly.RuntimeError);
   assert.equal(new TextDecoder().decode(wasi.readFile('kept')), 'yes');
+});
+
+test('a memory mount has a quota: 64 MiB by default, or its capacity; past it, ENOSPC', () => {
+  const small = new WASI({ mounts: [{ path: '/', capacity: 64 * 1024 }] });
+  small.writeFile('a', new Uint8Array(32 * 1024));
+  assert.throws(() => small.writeFile('b', new Uint8Array(64 * 1024)), /NOSPC/i);
+  const big = new WASI({ mounts: [{ path: '/' }] });
+  big.writeFile('a', new Uint8Array(60 * 1024 * 1024));
+  assert.throws(() => big.writeFile('b', new Uint8Array(8 * 1024 * 1024)), /NOSPC/i);
 });
 
 test('close frees the host; using it after is a clear error', () => {

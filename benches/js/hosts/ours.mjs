@@ -10,9 +10,9 @@ export function ours(backend) {
     /** A fresh host with an empty /sandbox; stdout and stderr are discarded (no option). */
     create(lib, { args, env, capacity }) {
       const mount = { path: '/sandbox', backend };
-      // littlefs allocates its whole disk up front: the package's default 16 MiB unless a
-      // workload needs more.
-      if (backend === 'littlefs' && capacity !== undefined) mount.capacity = capacity;
+      // The package's defaults (a 64 MiB memory quota; a 16 MiB littlefs disk, allocated up
+      // front) unless a workload needs more.
+      if (capacity !== undefined) mount.capacity = capacity;
       const wasi = new lib.WASI({ args, env, mounts: [mount], returnOnExit: true });
       return { imports: wasi.wasiImport, start: (instance) => wasi.start(instance), close: () => wasi.close() };
     },
