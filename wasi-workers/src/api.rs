@@ -36,7 +36,7 @@ fn take_input() -> Vec<u8> {
     INPUT.with(core::mem::take).unwrap_or_default()
 }
 
-/// Splits the input at `at` into two UTF-8-or-bytes halves: (a path, the rest).
+/// Splits the input at byte `at`: (the first part, typically a path; the rest).
 fn split_input(at: u32) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut first = take_input();
     let at = usize::try_from(at).ok().filter(|at| *at <= first.len())?;

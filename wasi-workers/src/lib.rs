@@ -5,15 +5,17 @@
 //! its 46 syscalls are exported under their WASI names and the guest imports them as they
 //! are — a guest's call reaches the core with no JS frame and no argument conversion in
 //! between. Guest memory belongs to the guest's instance; the core reaches it through the
-//! few JS functions in [`bridge`], which copy through cached typed-array views.
+//! few JS functions of `bridge.rs`, which copy through cached typed-array views.
 //!
 //! The module is `no_std` with no JS-binding generator: what JS calls to set a host up
 //! ([`api`]) passes numbers and byte ranges, and errors come back as codes with a static
 //! reason. That keeps the module small (it is shipped to every Worker) and the call path
 //! free of glue.
 //!
-//! What it does not do: stream stdin (JS hands all of it over before the guest starts) or
-//! suspend a guest (JSPI).
+//! Blocking (stdin that has not arrived, a full stdout queue, a sleep) suspends the guest
+//! through JSPI while JS runs it under `WebAssembly.promising`, and is answered at once
+//! otherwise (see `services.rs`). What it does not do: threads, or guests that share their
+//! memory.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
 
