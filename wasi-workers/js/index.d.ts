@@ -63,8 +63,8 @@ export class WASI {
   readFile(path: string, mount?: number): Uint8Array | undefined;
   /** The disk image of a littlefs mount (0 = the first). */
   exportImage(mount?: number): Uint8Array;
-  /** Frees this host's filesystems now (workerd has no FinalizationRegistry: call this
-   * when done there). The object is unusable afterwards. */
+  /** Drops this host's filesystems now rather than when the object is collected. The
+   * object is unusable afterwards. */
   close(): void;
   /** Writes a file into a mount (0 = the first), creating directories. */
   writeFile(path: string, contents: string | Uint8Array | ArrayBuffer, mount?: number): void;
