@@ -3,6 +3,8 @@
 //! below run each once, so a benchmark never measures a failing call.
 #![deny(missing_docs)]
 
+pub mod guests;
+
 use wasi_core::wasi_abi::{Errno, Oflags, Rights, Whence};
 use wasi_core::{BytesInput, Clock, Discard, VirtualFs, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
@@ -65,7 +67,7 @@ impl Bench {
         let mut b = WasiCtx::builder();
         for i in 0..100 {
             b.arg(format!("argument-{i}"));
-            b.env(format!("KEY_{i}"), format!("value-{i}"));
+            b.env(format!("VAR_{i}"), format!("value-{i}"));
         }
         b.stdin(Box::new(BytesInput::new(Vec::new()))).stdout(Box::new(Discard));
         b.clock(Box::new(Fixed)).random(Box::new(Counter(0))).max_open_fds(4096);

@@ -72,30 +72,70 @@ macro_rules! bind_all {
 
 wasi_abi::for_each_function!(bind_all);
 
+/// A module instantiated with its WASI context, whose exports can be called one by one:
+/// what `run` does with `_start`, and what the benchmarks do with a workload guest's
+/// `setup` and `run`.
+pub struct Instance {
+    store: Store<State>,
+    instance: wasmi::Instance,
+}
+
+impl Instance {
+    /// Compiles and instantiates `wasm` with `ctx` (without running anything).
+    pub fn new(wasm: &[u8], ctx: WasiCtx) -> Result<Instance, RunError> {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wasm).map_err(|e| RunError::Load(e.to_string()))?;
+        let mut store = Store::new(&engine, State { ctx, memory: None });
+        let mut linker = Linker::new(&engine);
+        add_to_linker(&mut linker).map_err(|e| RunError::Load(e.to_string()))?;
+        let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| RunError::Load(e.to_string()))?;
+        let memory = instance.get_memory(&store, "memory").ok_or(RunError::NoMemory)?;
+        store.data_mut().memory = Some(memory);
+        Ok(Instance { store, instance })
+    }
+
+    /// Runs `_start`: the exit code (0 if it returns, the `proc_exit` code otherwise).
+    pub fn start(&mut self) -> Result<i32, RunError> {
+        let start = self.instance.get_typed_func::<(), ()>(&self.store, "_start").map_err(|_| RunError::NoStart)?;
+        match start.call(&mut self.store, ()) {
+            Ok(()) => Ok(0),
+            Err(e) => e.i32_exit_status().ok_or_else(|| {
+                self.store.data_mut().ctx.flush();
+                RunError::Trap(e.to_string())
+            }),
+        }
+    }
+
+    /// Calls the export `name`, taking `i32`s and returning one `i32`.
+    pub fn call(&mut self, name: &str, args: &[i32]) -> Result<i32, RunError> {
+        let f = self.instance.get_func(&self.store, name).ok_or_else(|| RunError::Load(format!("no export {name}")))?;
+        let args: Vec<wasmi::Val> = args.iter().map(|a| wasmi::Val::I32(*a)).collect();
+        let mut result = [wasmi::Val::I32(0)];
+        f.call(&mut self.store, &args, &mut result).map_err(|e| RunError::Trap(e.to_string()))?;
+        match result[0] {
+            wasmi::Val::I32(v) => Ok(v),
+            _ => Err(RunError::Load(format!("{name} does not return an i32"))),
+        }
+    }
+
+    /// The guest's memory, as it is now.
+    pub fn memory(&self) -> &[u8] {
+        self.store.data().memory.map_or(&[], |m| m.data(&self.store))
+    }
+
+    /// Flushes stdio and gives the context back, its backends holding what the guest wrote.
+    pub fn into_ctx(self) -> WasiCtx {
+        let mut state = self.store.into_data();
+        state.ctx.flush();
+        state.ctx
+    }
+}
+
 /// Instantiates a command module with `ctx` and runs `_start`. Returns the exit code (0 if
 /// `_start` returns, the `proc_exit` code otherwise) and the context, whose backends hold
 /// what the guest wrote.
 pub fn run(wasm: &[u8], ctx: WasiCtx) -> Result<(i32, WasiCtx), RunError> {
-    let engine = Engine::default();
-    let module = Module::new(&engine, wasm).map_err(|e| RunError::Load(e.to_string()))?;
-    let mut store = Store::new(&engine, State { ctx, memory: None });
-    let mut linker = Linker::new(&engine);
-    add_to_linker(&mut linker).map_err(|e| RunError::Load(e.to_string()))?;
-    let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| RunError::Load(e.to_string()))?;
-    let memory = instance.get_memory(&store, "memory").ok_or(RunError::NoMemory)?;
-    store.data_mut().memory = Some(memory);
-    let start = instance.get_typed_func::<(), ()>(&store, "_start").map_err(|_| RunError::NoStart)?;
-    let code = match start.call(&mut store, ()) {
-        Ok(()) => 0,
-        Err(e) => match e.i32_exit_status() {
-            Some(code) => code,
-            None => {
-                store.data_mut().ctx.flush();
-                return Err(RunError::Trap(e.to_string()));
-            }
-        },
-    };
-    let mut state = store.into_data();
-    state.ctx.flush();
-    Ok((code, state.ctx))
+    let mut instance = Instance::new(wasm, ctx)?;
+    let code = instance.start()?;
+    Ok((code, instance.into_ctx()))
 }

@@ -9,6 +9,6 @@ pub mod fuzz;
 mod hostdir;
 mod services;
 
-pub use binding::{run, RunError};
+pub use binding::{run, Instance, RunError};
 pub use hostdir::copy_into;
 pub use services::{Captured, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};
