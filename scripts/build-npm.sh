@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into wasi-workers/pkg: the crate for wasm32-unknown-unknown,
-# wasm-opt -Oz (from the binaryen npm package, so every machine gets the same one), and
-# the JS entry points from js/. Expects `npm install` done.
+# wasm-opt -Oz until it stops shrinking (the binaryen npm package's, so every machine gets
+# the same one), and the JS entry points from js/. Expects `npm install` done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ cargo build -p wasi-workers --target wasm32-unknown-unknown --profile wasm-relea
 out=wasi-workers/pkg
 rm -rf "$out"
 mkdir -p "$out"
-node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   --strip-debug --strip-producers \
   target/wasm32-unknown-unknown/wasm-release/wasi_workers.wasm -o "$out/wasi_workers.wasm"
 cp wasi-workers/js/*.js wasi-workers/js/package.json wasi-workers/js/index.d.ts "$out/"
