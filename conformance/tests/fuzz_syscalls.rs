@@ -41,6 +41,11 @@ proptest! {
     }
 
     #[test]
+    fn random_syscalls_keep_the_memory_backend_consistent_through_copies(calls in prop::collection::vec(call(), 1..60)) {
+        run(Box::new(MemoryFs::with_quota(1 << 20)), false, &calls);
+    }
+
+    #[test]
     fn random_syscalls_keep_the_littlefs_backend_consistent(calls in prop::collection::vec(call(), 1..60)) {
         run(Box::new(LittleFs::new(256 * 1024).unwrap()), false, &calls);
     }

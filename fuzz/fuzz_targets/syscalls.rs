@@ -1,5 +1,5 @@
 //! Syscall sequences decoded from the fuzzer's bytes, run on the memory backend (guest
-//! memory directly addressable) and on littlefs (guest memory reached by copies); the
+//! memory directly addressable, and reached by copies) and on littlefs (by copies); the
 //! properties are `conformance::fuzz`'s.
 #![no_main]
 
@@ -11,5 +11,6 @@ use wasi_fs_memory::MemoryFs;
 fuzz_target!(|data: &[u8]| {
     let calls = calls_from_bytes(data);
     run(Box::new(MemoryFs::with_quota(1 << 20)), true, &calls);
+    run(Box::new(MemoryFs::with_quota(1 << 20)), false, &calls);
     run(Box::new(LittleFs::new(256 * 1024).expect("a 256 KiB disk")), false, &calls);
 });

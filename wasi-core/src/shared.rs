@@ -29,6 +29,9 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
         self.borrow_mut().read(ino, offset, buf)
     }
+    fn read_in_place(&mut self, ino: Ino, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        self.borrow_mut().read_in_place(ino, offset, len, sink)
+    }
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
         self.borrow_mut().write(ino, offset, data, now)
     }

@@ -87,6 +87,16 @@ pub trait VirtualFs {
     /// Reads at `offset` into `buf`; returns the bytes read (0 at or past end of file).
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno>;
 
+    /// Reads up to `len` bytes at `offset` by lending `sink` the backend's own storage,
+    /// piece by piece in file order, so the core can copy file data straight into a guest
+    /// memory it cannot borrow: one copy rather than two. Returns the bytes handed over (0
+    /// at or past end of file), or `None` where the backend keeps no bytes to lend (the
+    /// core then reads into a buffer). A `sink` error ends the read: the bytes handed over
+    /// before it, if any, else the error.
+    fn read_in_place(&mut self, _ino: Ino, _offset: u64, _len: usize, _sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        None
+    }
+
     /// Writes `data` at `offset`, zero-filling any gap past the end of file; returns the bytes
     /// written. Sets `mtim` and `ctim` to `now`.
     fn write(&mut self, _ino: Ino, _offset: u64, _data: &[u8], _now: Timestamp) -> Result<usize, Errno> {

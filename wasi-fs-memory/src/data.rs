@@ -63,6 +63,38 @@ impl Data {
         n
     }
 
+    /// Hands `sink` up to `len` bytes at `offset` where they lie (zeros for holes); returns
+    /// how many it took, stopping at its first error (which is returned if none was taken).
+    pub fn read_in_place(&self, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), wasi_core::Errno>) -> Result<usize, wasi_core::Errno> {
+        /// What holes and the unstored tail of a chunk read as.
+        static ZEROS: [u8; 4096] = [0; 4096];
+        if offset >= self.size {
+            return Ok(0);
+        }
+        let n = len.min((self.size - offset) as usize);
+        let mut done = 0usize;
+        while done < n {
+            let at = offset + done as u64;
+            let within = (at % CHUNK) as usize;
+            let mut take = (n - done).min(CHUNK as usize - within);
+            let piece = match self.chunks.get(&(at / CHUNK)) {
+                Some(chunk) if within < chunk.len() => {
+                    take = take.min(chunk.len() - within);
+                    &chunk[within..within + take]
+                }
+                _ => {
+                    take = take.min(ZEROS.len());
+                    &ZEROS[..take]
+                }
+            };
+            if let Err(e) = sink(piece) {
+                return if done > 0 { Ok(done) } else { Err(e) };
+            }
+            done += take;
+        }
+        Ok(n)
+    }
+
     /// Writes `data` at `offset`, growing the file; the caller has checked the quota.
     pub fn write(&mut self, offset: u64, data: &[u8]) {
         let mut done = 0usize;
@@ -147,5 +179,29 @@ mod tests {
         assert_eq!(back, data);
         assert_eq!(d.growth(1000, 10), 0);
         assert_eq!(d.growth(CHUNK * 10, 10), 10);
+    }
+
+    #[test]
+    fn read_in_place_lends_chunks_and_zeros_and_stops_at_a_sink_error() {
+        let mut d = Data::default();
+        d.write(0, b"abc");
+        d.write(CHUNK + 10, b"xyz");
+        let mut got = Vec::new();
+        let n = d.read_in_place(1, 20_000_000, &mut |p| {
+            got.extend_from_slice(p);
+            Ok(())
+        });
+        assert_eq!(n, Ok((CHUNK + 13 - 1) as usize));
+        assert_eq!(&got[..2], b"bc");
+        assert!(got[2..got.len() - 3].iter().all(|b| *b == 0));
+        assert_eq!(&got[got.len() - 3..], b"xyz");
+        let mut calls = 0;
+        let stopped = d.read_in_place(0, 100, &mut |_| {
+            calls += 1;
+            if calls == 2 { Err(wasi_core::Errno::FAULT) } else { Ok(()) }
+        });
+        assert_eq!(stopped, Ok(3), "the bytes lent before the error");
+        assert_eq!(d.read_in_place(0, 10, &mut |_| Err(wasi_core::Errno::FAULT)), Err(wasi_core::Errno::FAULT));
+        assert_eq!(d.read_in_place(CHUNK + 13, 10, &mut |_| unreachable!()), Ok(0));
     }
 }

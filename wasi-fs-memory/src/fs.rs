@@ -193,6 +193,15 @@ impl VirtualFs for MemoryFs {
         }
     }
 
+    fn read_in_place(&mut self, ino: Ino, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        Some(match self.node(ino).map(|n| &n.content) {
+            Ok(Content::File(d)) => d.read_in_place(offset, len, sink),
+            Ok(Content::Dir(_)) => Err(Errno::ISDIR),
+            Ok(Content::Symlink(_)) => Err(Errno::INVAL),
+            Err(e) => Err(e),
+        })
+    }
+
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
         offset.checked_add(data.len() as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
         let growth = match &self.node(ino)?.content {

@@ -12,7 +12,8 @@ export class ProcessExit extends Error {
 
 /**
  * The imports for one instance. `h` holds `memory` (the guest's, set at start), `own`
- * (our instance's memory, set once instantiated), `now(id)`, `sleep(ns)`, `random(bytes)`,
+ * (our instance's memory, set once instantiated), `now(id)`, `sleep(ns)` (virtual),
+ * `wait(ns)` (a promise: real time, for JSPI), `random(bytes)`,
  * `output(fd, bytes)` (0, 1 when the stream is backed up, or false), `outputReady(fd)` and
  * `stdin` (a StdinQueue, for runs under JSPI). Views are cached and remade only when a
  * memory has grown (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes
@@ -100,7 +101,7 @@ export function bridgeImports(h) {
       host_stdin_available: () => h.stdin.available(),
       // Called only inside WebAssembly.promising (src/bridge.rs): each suspends the guest
       // until its promise settles.
-      host_sleep_wait: suspending((ns) => new Promise((resolve) => setTimeout(resolve, ns / 1e6))),
+      host_sleep_wait: suspending((ns) => h.wait(ns)),
       host_yield: suspending(() => new Promise((resolve) => setTimeout(resolve, 0))),
       host_stdin_wait: suspending((timeoutNs) => h.stdin.wait(timeoutNs)),
       host_output_wait: suspending((fd) => h.outputReady(fd)),

@@ -179,6 +179,13 @@ export class WASI {
       own: null,
       now: o.clock ? (id) => Number(o.clock.now(id)) + offset.ns : defaultNow(offset),
       sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
+      // Under JSPI: real timers until the monotonic clock has moved by `ns` (a timer may
+      // fire before a coarse clock shows it); a test's own clock sleeps its own way.
+      async wait(ns) {
+        if (o.clock) return this.sleep(ns);
+        const until = this.now(1) + ns;
+        for (let left = ns; left > 0; left = until - this.now(1)) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left / 1e6)));
+      },
       random: o.random ?? defaultRandom,
       output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
       outputReady: (fd) => (fd === 1 ? this.#stdout : this.#stderr).ready(),

@@ -27,6 +27,8 @@ pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod bridge;
 #[cfg(target_arch = "wasm32")]
+mod heap;
+#[cfg(target_arch = "wasm32")]
 mod services;
 #[cfg(target_arch = "wasm32")]
 mod state;
@@ -35,7 +37,7 @@ pub mod syscalls;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static HEAP: heap::Heap = heap::Heap::new();
 
 /// A panic is a bug in the host; it can only trap, and formatting its message would cost
 /// more code than the rest of the error paths together.

@@ -110,7 +110,7 @@ impl InputStream for JsStdin {
     fn readiness(&mut self) -> Readiness {
         match bridge::host_stdin_available() {
             n if n >= 0.0 => Readiness::Ready { nbytes: n as u64 },
-            n if n == -1.0 => Readiness::Hangup,
+            -1.0 => Readiness::Hangup,
             _ => Readiness::Pending,
         }
     }

@@ -1,6 +1,7 @@
 //! Reading, writing and seeking: `fd_read`, `fd_write`, `fd_pread`, `fd_pwrite`, `fd_seek`,
 //! `fd_tell`. File data moves between guest memory and the backend with one copy when the
-//! memory is directly addressable, else in chunks through one reused scratch buffer.
+//! memory is directly addressable or (reads) the backend lends its storage, else in chunks
+//! through one reused scratch buffer.
 
 use wasi_abi::{Errno, Fdflags, Iovec, Rights, Whence};
 
@@ -58,6 +59,15 @@ impl WasiCtx {
         if let Some(direct) = mem.direct() {
             let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
             return fs.read(ino, pos, &mut direct[r]);
+        }
+        let mut lent = 0usize;
+        let mut to_guest = |piece: &[u8]| {
+            mem.write(guest_offset(iov.buf, lent)?, piece)?;
+            lent += piece.len();
+            Ok(())
+        };
+        if let Some(read) = fs.read_in_place(ino, pos, iov.buf_len as usize, &mut to_guest) {
+            return read;
         }
         let mut done = 0usize;
         while done < iov.buf_len as usize {
