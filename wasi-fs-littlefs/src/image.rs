@@ -65,12 +65,12 @@ impl LittleFs {
     /// 512-byte blocks). Read-only refuses every change with `EROFS`.
     pub fn from_image(image: Vec<u8>, read_only: bool) -> Result<LittleFs, ImageError> {
         blocks(image.len())?;
-        let lfs = Lfs::mount(image).map_err(|_| ImageError::NotLittlefs)?;
+        let lfs = Lfs::mount(&image).map_err(|_| ImageError::NotLittlefs)?;
         Ok(LittleFs::from_lfs(lfs, read_only))
     }
 
     /// The disk as bytes, to store and mount again later.
     pub fn export_image(&self) -> Vec<u8> {
-        self.lfs().disk().to_vec()
+        self.lfs().image()
     }
 }

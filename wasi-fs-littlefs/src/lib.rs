@@ -22,6 +22,7 @@
 
 extern crate alloc;
 
+mod blocks;
 mod fs;
 mod image;
 mod raw;

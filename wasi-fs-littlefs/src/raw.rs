@@ -8,10 +8,12 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ffi::{c_int, c_void};
-use core::ptr;
+use core::{ptr, slice};
 
 use littlefs2_sys as ll;
 use wasi_core::Errno;
+
+use crate::blocks::Blocks;
 
 /// Bytes per block. Small blocks keep a directory (a metadata pair of two blocks) cheap.
 pub const BLOCK_SIZE: usize = 512;
@@ -30,7 +32,7 @@ pub const FILE_MAX: u64 = i32::MAX as u64;
 struct Inner {
     lfs: ll::lfs_t,
     cfg: ll::lfs_config,
-    disk: Vec<u8>,
+    disk: Blocks,
     read_buf: Vec<u8>,
     prog_buf: Vec<u8>,
     lookahead_buf: Vec<u64>,
@@ -68,47 +70,39 @@ fn check(code: c_int) -> Result<c_int, Errno> {
     }
 }
 
-/// The disk range a callback names, or `None` past the end.
-fn span(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, size: usize) -> Option<(*mut u8, usize)> {
+/// The disk a callback's config belongs to.
+///
+/// # Safety
+/// `c` must be the config of a mounted (or formatting) `Inner`, as littlefs passes it.
+unsafe fn disk<'a>(c: *const ll::lfs_config) -> &'a mut Blocks {
     // SAFETY: littlefs passes back the config we gave it, whose context is the `Inner` that
-    // owns it and outlives the mount.
-    let inner = unsafe { &mut *((*c).context as *mut Inner) };
-    let start = (block as usize).checked_mul(BLOCK_SIZE)?.checked_add(off as usize)?;
-    let end = start.checked_add(size)?;
-    (end <= inner.disk.len()).then_some((inner.disk.as_mut_ptr(), start))
+    // owns it and outlives the mount; littlefs makes one callback at a time.
+    unsafe { &mut (*((*c).context as *mut Inner)).disk }
+}
+
+fn status(ok: bool) -> c_int {
+    if ok {
+        0
+    } else {
+        ll::lfs_error_LFS_ERR_IO
+    }
 }
 
 unsafe extern "C" fn read(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, buf: *mut c_void, size: ll::lfs_size_t) -> c_int {
-    match span(c, block, off, size as usize) {
-        // SAFETY: the range is inside the disk and `buf` holds `size` bytes, as littlefs promises.
-        Some((disk, start)) => unsafe {
-            ptr::copy_nonoverlapping(disk.add(start), buf as *mut u8, size as usize);
-            0
-        },
-        None => ll::lfs_error_LFS_ERR_IO,
-    }
+    // SAFETY: littlefs passes its config and a buffer of `size` bytes.
+    let (disk, buf) = unsafe { (disk(c), slice::from_raw_parts_mut(buf as *mut u8, size as usize)) };
+    status(disk.read(block as usize, off as usize, buf))
 }
 
 unsafe extern "C" fn prog(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, buf: *const c_void, size: ll::lfs_size_t) -> c_int {
-    match span(c, block, off, size as usize) {
-        // SAFETY: as in `read`, the other way round.
-        Some((disk, start)) => unsafe {
-            ptr::copy_nonoverlapping(buf as *const u8, disk.add(start), size as usize);
-            0
-        },
-        None => ll::lfs_error_LFS_ERR_IO,
-    }
+    // SAFETY: as in `read`, the other way round.
+    let (disk, data) = unsafe { (disk(c), slice::from_raw_parts(buf as *const u8, size as usize)) };
+    status(disk.prog(block as usize, off as usize, data))
 }
 
 unsafe extern "C" fn erase(c: *const ll::lfs_config, block: ll::lfs_block_t) -> c_int {
-    match span(c, block, 0, BLOCK_SIZE) {
-        // SAFETY: the block is inside the disk.
-        Some((disk, start)) => unsafe {
-            ptr::write_bytes(disk.add(start), 0xff, BLOCK_SIZE);
-            0
-        },
-        None => ll::lfs_error_LFS_ERR_IO,
-    }
+    // SAFETY: littlefs passes its config.
+    status(unsafe { disk(c) }.erase(block as usize))
 }
 
 unsafe extern "C" fn sync(_c: *const ll::lfs_config) -> c_int {
@@ -137,8 +131,8 @@ pub struct Entry {
 }
 
 impl Lfs {
-    fn boxed(disk: Vec<u8>) -> Box<Inner> {
-        let blocks = (disk.len() / BLOCK_SIZE) as u32;
+    fn boxed(disk: Blocks) -> Box<Inner> {
+        let blocks = disk.count() as u32;
         let mut inner = Box::new(Inner {
             // SAFETY: lfs_t is plain C data that littlefs initialises on format/mount; all-zero
             // is the state it expects before either.
@@ -175,15 +169,15 @@ impl Lfs {
 
     /// Formats a fresh disk of `blocks` blocks and mounts it.
     pub fn format(blocks: usize) -> Result<Lfs, Errno> {
-        let mut inner = Self::boxed(vec![0xff; blocks * BLOCK_SIZE]);
+        let mut inner = Self::boxed(Blocks::erased(blocks));
         // SAFETY: `inner` is boxed and holds everything the config points to.
         unsafe { check(ll::lfs_format(&mut inner.lfs, &inner.cfg))? };
         Self::mount_inner(inner)
     }
 
-    /// Mounts an existing disk image.
-    pub fn mount(disk: Vec<u8>) -> Result<Lfs, Errno> {
-        Self::mount_inner(Self::boxed(disk))
+    /// Mounts an existing disk image (a whole number of blocks).
+    pub fn mount(image: &[u8]) -> Result<Lfs, Errno> {
+        Self::mount_inner(Self::boxed(Blocks::from_image(image)))
     }
 
     fn mount_inner(mut inner: Box<Inner>) -> Result<Lfs, Errno> {
@@ -192,16 +186,16 @@ impl Lfs {
         Ok(Lfs { inner })
     }
 
-    /// The disk as bytes.
-    pub fn disk(&self) -> &[u8] {
-        &self.inner.disk
+    /// The disk as an image.
+    pub fn image(&self) -> Vec<u8> {
+        self.inner.disk.image()
     }
 
     /// Blocks in use and in all.
     pub fn usage(&mut self) -> Result<(usize, usize), Errno> {
         // SAFETY: the filesystem is mounted.
         let used = unsafe { check(ll::lfs_fs_size(&mut self.inner.lfs))? };
-        Ok((used as usize, self.inner.disk.len() / BLOCK_SIZE))
+        Ok((used as usize, self.inner.disk.count()))
     }
 
     /// Whether `path` exists, and if so whether it is a directory, and its size.

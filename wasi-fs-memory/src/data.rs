@@ -66,8 +66,6 @@ impl Data {
     /// Hands `sink` up to `len` bytes at `offset` where they lie (zeros for holes); returns
     /// how many it took, stopping at its first error (which is returned if none was taken).
     pub fn read_in_place(&self, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), wasi_core::Errno>) -> Result<usize, wasi_core::Errno> {
-        /// What holes and the unstored tail of a chunk read as.
-        static ZEROS: [u8; 4096] = [0; 4096];
         if offset >= self.size {
             return Ok(0);
         }
@@ -77,17 +75,15 @@ impl Data {
             let at = offset + done as u64;
             let within = (at % CHUNK) as usize;
             let mut take = (n - done).min(CHUNK as usize - within);
-            let piece = match self.chunks.get(&(at / CHUNK)) {
+            let lent = match self.chunks.get(&(at / CHUNK)) {
                 Some(chunk) if within < chunk.len() => {
                     take = take.min(chunk.len() - within);
-                    &chunk[within..within + take]
+                    sink(&chunk[within..within + take])
                 }
-                _ => {
-                    take = take.min(ZEROS.len());
-                    &ZEROS[..take]
-                }
+                // A hole (rare): zeros made for the occasion.
+                _ => sink(&alloc::vec![0; take]),
             };
-            if let Err(e) = sink(piece) {
+            if let Err(e) = lent {
                 return if done > 0 { Ok(done) } else { Err(e) };
             }
             done += take;

@@ -15,6 +15,9 @@ export function setModule(compiled) {
   module = compiled;
 }
 
+/** WASI's errno names by number, for errors the module reports as numbers. */
+const ERRNO_NAMES = 'SUCCESS E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EAFNOSUPPORT EAGAIN EALREADY EBADF EBADMSG EBUSY ECANCELED ECHILD ECONNABORTED ECONNREFUSED ECONNRESET EDEADLK EDESTADDRREQ EDOM EDQUOT EEXIST EFAULT EFBIG EHOSTUNREACH EIDRM EILSEQ EINPROGRESS EINTR EINVAL EIO EISCONN EISDIR ELOOP EMFILE EMLINK EMSGSIZE EMULTIHOP ENAMETOOLONG ENETDOWN ENETRESET ENETUNREACH ENFILE ENOBUFS ENODEV ENOENT ENOEXEC ENOLCK ENOLINK ENOMEM ENOMSG ENOPROTOOPT ENOSPC ENOSYS ENOTCONN ENOTDIR ENOTEMPTY ENOTRECOVERABLE ENOTSOCK ENOTSUP ENOTTY ENXIO EOVERFLOW EOWNERDEAD EPERM EPIPE EPROTO EPROTONOSUPPORT EPROTOTYPE ERANGE EROFS ESPIPE ESRCH ESTALE ETIMEDOUT ETXTBSY EXDEV ENOTCAPABLE'.split(' ');
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -339,6 +342,7 @@ export class WASI {
     this.#open();
     const name = encoder.encode(path);
     this.#put(concat(name, bytesOf('contents', contents)));
-    this.#call(this.#ex.host_write_file(mount, name.length), `writing ${JSON.stringify(path)}`);
+    const errno = this.#ex.host_write_file(mount, name.length);
+    if (errno !== 0) throw new TypeError(`writing ${JSON.stringify(path)} into mount ${mount}: ${ERRNO_NAMES[errno] ?? errno}`);
   }
 }
