@@ -32,8 +32,9 @@ pub struct LittleFs {
     /// resumed by cookie reads littlefs once rather than once per call. Any change to the
     /// tree drops it.
     listing: Option<(Ino, Listing)>,
-    /// The type of each inode `lookup` or `filetype` has seen, so resolving a path costs one
-    /// walk of littlefs per component rather than four. Any change to the tree drops it.
+    /// The type of each inode `lookup` or `filetype` has seen since the tree last changed:
+    /// resolving a path through known components costs no walk of littlefs at all. Any
+    /// change to the tree drops it.
     types: SortedMap<Ino, Filetype>,
     read_only: bool,
 }
@@ -126,6 +127,7 @@ impl LittleFs {
     fn forget(&mut self, path: &[u8]) {
         if let Some(ino) = self.inos.remove(path) {
             self.paths.remove(&ino);
+            self.types.remove(&ino);
         }
     }
 
@@ -257,6 +259,13 @@ impl VirtualFs for LittleFs {
         let path = join(&dir_path, name);
         if path == ORPHANS {
             return Err(Errno::NOENT);
+        }
+        // A path whose type is known has not changed since it was looked up (any change to
+        // the tree drops the types): no need to walk littlefs again.
+        if let Some(&ino) = self.inos.get(&path) {
+            if self.types.contains_key(&ino) {
+                return Ok(ino);
+            }
         }
         // littlefs itself answers ENOTDIR when `dir` is not a directory.
         let (is_dir, _) = self.lfs.stat(&path)?;
