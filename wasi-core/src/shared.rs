@@ -35,6 +35,9 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
         self.borrow_mut().write(ino, offset, data, now)
     }
+    fn write_in_place(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        self.borrow_mut().write_in_place(ino, offset, len, now, fill)
+    }
     fn set_size(&mut self, ino: Ino, size: u64, now: Timestamp) -> Result<(), Errno> {
         self.borrow_mut().set_size(ino, size, now)
     }

@@ -103,6 +103,15 @@ pub trait VirtualFs {
         Err(Errno::NOTSUP)
     }
 
+    /// Writes `len` bytes at `offset` that `fill` copies straight into the backend's own
+    /// storage, piece by piece in file order: the counterpart of `read_in_place`. Returns
+    /// the bytes written, or `None` where the backend keeps no bytes to lend (the core then
+    /// writes from a buffer). A `fill` error ends the write before that piece: the bytes
+    /// written before it, if any, else the error.
+    fn write_in_place(&mut self, _ino: Ino, _offset: u64, _len: usize, _now: Timestamp, _fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        None
+    }
+
     /// Truncates or zero-extends a regular file to `size`. Sets `mtim` and `ctim` to `now`.
     fn set_size(&mut self, _ino: Ino, _size: u64, _now: Timestamp) -> Result<(), Errno> {
         Err(Errno::NOTSUP)

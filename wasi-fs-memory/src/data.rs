@@ -91,22 +91,31 @@ impl Data {
         Ok(n)
     }
 
-    /// Writes `data` at `offset`, growing the file; the caller has checked the quota.
-    pub fn write(&mut self, offset: u64, data: &[u8]) {
+    /// Writes `len` bytes at `offset` that `fill` puts in place piece by piece, growing the
+    /// file; the caller has checked the quota. Returns the bytes written and the bytes of
+    /// storage that took. A `fill` error ends the write there, leaving that piece as it was;
+    /// the error is returned if nothing was written.
+    pub fn write_with(&mut self, offset: u64, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), wasi_core::Errno>) -> (Result<usize, wasi_core::Errno>, u64) {
         let mut done = 0usize;
-        while done < data.len() {
+        let mut grew = 0u64;
+        while done < len {
             let at = offset + done as u64;
-            let index = at / CHUNK;
             let within = (at % CHUNK) as usize;
-            let take = (data.len() - done).min(CHUNK as usize - within);
-            let chunk = self.chunks.get_or_insert_with(index, Vec::new);
-            if chunk.len() < within + take {
+            let take = (len - done).min(CHUNK as usize - within);
+            let chunk = self.chunks.get_or_insert_with(at / CHUNK, Vec::new);
+            let before = chunk.len();
+            if before < within + take {
                 chunk.resize(within + take, 0);
             }
-            chunk[within..within + take].copy_from_slice(&data[done..done + take]);
+            if let Err(e) = fill(&mut chunk[within..within + take]) {
+                chunk.truncate(before);
+                return (if done > 0 { Ok(done) } else { Err(e) }, grew);
+            }
+            grew += chunk.len().saturating_sub(before) as u64;
             done += take;
+            self.size = self.size.max(offset + done as u64);
         }
-        self.size = self.size.max(offset + data.len() as u64);
+        (Ok(done), grew)
     }
 
     /// Truncates or zero-extends to `size`; returns the bytes of storage freed.
@@ -138,6 +147,20 @@ impl Data {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Data {
+        /// Writes `data` at `offset`.
+        fn write(&mut self, offset: u64, data: &[u8]) {
+            let mut rest = data;
+            let (written, _) = self.write_with(offset, data.len(), &mut |piece| {
+                let (now, later) = rest.split_at(piece.len());
+                piece.copy_from_slice(now);
+                rest = later;
+                Ok(())
+            });
+            assert_eq!(written, Ok(data.len()));
+        }
+    }
 
     #[test]
     fn sparse_write_far_away_is_cheap_and_reads_zeros() {
@@ -199,5 +222,26 @@ mod tests {
         assert_eq!(stopped, Ok(3), "the bytes lent before the error");
         assert_eq!(d.read_in_place(0, 10, &mut |_| Err(wasi_core::Errno::FAULT)), Err(wasi_core::Errno::FAULT));
         assert_eq!(d.read_in_place(CHUNK + 13, 10, &mut |_| unreachable!()), Ok(0));
+    }
+
+    #[test]
+    fn write_with_stops_at_a_fill_error_and_leaves_that_piece_as_it_was() {
+        let mut d = Data::default();
+        d.write(0, b"keep");
+        let mut pieces = 0;
+        let (written, grew) = d.write_with(CHUNK - 2, 10, &mut |p| {
+            pieces += 1;
+            if pieces == 2 {
+                return Err(wasi_core::Errno::FAULT);
+            }
+            p.fill(b'x');
+            Ok(())
+        });
+        assert_eq!(written, Ok(2), "the first piece went in");
+        assert_eq!(d.size(), CHUNK);
+        assert_eq!(grew, CHUNK - 4, "the first chunk grew to its end; the second took nothing");
+        assert_eq!(d.stored(), CHUNK);
+        let (none, grew) = d.write_with(5 * CHUNK, 3, &mut |_| Err(wasi_core::Errno::FAULT));
+        assert_eq!((none, grew, d.size(), d.stored()), (Err(wasi_core::Errno::FAULT), 0, CHUNK, CHUNK));
     }
 }

@@ -131,6 +131,27 @@ impl MemoryFs {
         }
     }
 
+    /// Writes `len` bytes at `offset` that `fill` puts in place: the quota is taken for all
+    /// of them first and what a failed `fill` left unwritten is given back.
+    fn write_pieces(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+        offset.checked_add(len as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
+        let growth = match &self.node(ino)?.content {
+            Content::File(d) => d.growth(offset, len),
+            Content::Dir(_) => return Err(Errno::ISDIR),
+            Content::Symlink(_) => return Err(Errno::INVAL),
+        };
+        self.charge(growth)?;
+        let node = self.node_mut(ino)?;
+        let Content::File(d) = &mut node.content else { return Err(Errno::INVAL) };
+        let (written, grew) = d.write_with(offset, len, fill);
+        if written.is_ok() {
+            node.mtim = now;
+            node.ctim = now;
+        }
+        self.used = self.used.saturating_sub(growth.saturating_sub(grew));
+        written
+    }
+
     fn check_name(name: &[u8]) -> Result<(), Errno> {
         if name.len() > MAX_NAME {
             return Err(Errno::NAMETOOLONG);
@@ -203,20 +224,17 @@ impl VirtualFs for MemoryFs {
     }
 
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
-        offset.checked_add(data.len() as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
-        let growth = match &self.node(ino)?.content {
-            Content::File(d) => d.growth(offset, data.len()),
-            Content::Dir(_) => return Err(Errno::ISDIR),
-            Content::Symlink(_) => return Err(Errno::INVAL),
-        };
-        self.charge(growth)?;
-        let node = self.node_mut(ino)?;
-        if let Content::File(d) = &mut node.content {
-            d.write(offset, data);
-        }
-        node.mtim = now;
-        node.ctim = now;
-        Ok(data.len())
+        let mut rest = data;
+        self.write_pieces(ino, offset, data.len(), now, &mut |piece| {
+            let (now, later) = rest.split_at(piece.len());
+            piece.copy_from_slice(now);
+            rest = later;
+            Ok(())
+        })
+    }
+
+    fn write_in_place(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+        Some(self.write_pieces(ino, offset, len, now, fill))
     }
 
     fn set_size(&mut self, ino: Ino, size: u64, now: Timestamp) -> Result<(), Errno> {

@@ -1,7 +1,7 @@
 //! Reading, writing and seeking: `fd_read`, `fd_write`, `fd_pread`, `fd_pwrite`, `fd_seek`,
 //! `fd_tell`. File data moves between guest memory and the backend with one copy when the
-//! memory is directly addressable or (reads) the backend lends its storage, else in chunks
-//! through one reused scratch buffer.
+//! memory is directly addressable or the backend lends its storage, else in chunks through
+//! one reused scratch buffer.
 
 use wasi_abi::{Errno, Fdflags, Iovec, Rights, Whence};
 
@@ -92,6 +92,15 @@ impl WasiCtx {
         if let Some(direct) = mem.direct() {
             let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
             return fs.write(ino, pos, &direct[r], now);
+        }
+        let mut filled = 0usize;
+        let mut from_guest = |piece: &mut [u8]| {
+            mem.read(guest_offset(iov.buf, filled)?, piece)?;
+            filled += piece.len();
+            Ok(())
+        };
+        if let Some(written) = fs.write_in_place(ino, pos, iov.buf_len as usize, now, &mut from_guest) {
+            return written;
         }
         let mut done = 0usize;
         while done < iov.buf_len as usize {
