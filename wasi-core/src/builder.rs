@@ -10,6 +10,7 @@ use wasi_abi::{Fdflags, Rights};
 use crate::ctx::{Limits, WasiCtx};
 use crate::fdtable::{Desc, FdTable, Kind, Mount};
 use crate::host::{Clock, Discard, EmptyInput, InputStream, OutputStream, Random};
+use crate::syscalls::args::Strings;
 use crate::vfs::VirtualFs;
 
 /// Default cap on open fds (stdio and preopens included).
@@ -23,6 +24,8 @@ pub const DEFAULT_IO_CHUNK: usize = 1 << 20;
 pub enum BuildError {
     /// Argument number `.0` contains a NUL byte, which a guest cannot see.
     NulInArg(usize),
+    /// The arguments or the environment take more than a guest's 4 GiB.
+    TooLarge,
     /// Environment variable number `.0` has an empty name, a NUL byte or `=` in its name,
     /// or a NUL in its value.
     BadEnv(usize),
@@ -42,6 +45,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BuildError::NulInArg(i) => write!(f, "argument {i} contains a NUL byte"),
+            BuildError::TooLarge => f.write_str("the arguments or the environment take more than 4 GiB"),
             BuildError::BadEnv(i) => write!(f, "environment variable {i}: the name must be non-empty without '=' or NUL, the value without NUL"),
             BuildError::MissingClock => f.write_str("no clock was given (WasiCtxBuilder::clock)"),
             BuildError::MissingRandom => f.write_str("no random source was given (WasiCtxBuilder::random)"),
@@ -199,8 +203,8 @@ impl WasiCtxBuilder {
             fds.insert(desc).map_err(|_| BuildError::TooFewFds(self.max_fds))?;
         }
         Ok(WasiCtx {
-            args: core::mem::take(&mut self.args),
-            env: core::mem::take(&mut self.env),
+            args: Strings::new(&self.args).ok_or(BuildError::TooLarge)?,
+            env: Strings::new(&self.env).ok_or(BuildError::TooLarge)?,
             fds,
             backends,
             clock,

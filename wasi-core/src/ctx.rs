@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 
 use crate::fdtable::FdTable;
 use crate::host::{Clock, InputStream, OutputStream, Random};
+use crate::syscalls::args::Strings;
 use crate::vfs::VirtualFs;
 
 /// The guest called `proc_exit` with this code: not an errno, the end of the program. Each
@@ -15,8 +16,8 @@ pub struct I32Exit(pub i32);
 /// The state of one guest: args, environment, fd table, backends and host services.
 /// Built with [`WasiCtx::builder`]; every syscall is a method named as in the witx.
 pub struct WasiCtx {
-    pub(crate) args: Vec<Vec<u8>>,
-    pub(crate) env: Vec<Vec<u8>>,
+    pub(crate) args: Strings,
+    pub(crate) env: Strings,
     pub(crate) fds: FdTable,
     pub(crate) backends: Vec<Box<dyn VirtualFs>>,
     pub(crate) clock: Box<dyn Clock>,

@@ -203,6 +203,7 @@ fn build_reason(e: &BuildError) -> &'static str {
         BuildError::BadEnv(_) => "an environment name is empty or has '=' or NUL, or a value has NUL",
         BuildError::BadPreopenPath(_) => "a mount path is empty or contains NUL",
         BuildError::TooFewFds(_) => "too many mounts for the open-file limit",
+        BuildError::TooLarge => "the arguments or the environment take more than 4 GiB",
         _ => "the host is missing a clock, a random source or a backend",
     }
 }

@@ -1,5 +1,6 @@
 //! `args_*` and `environ_*`: NUL-terminated strings laid out as C's `argv`/`environ`.
 
+use alloc::vec;
 use alloc::vec::Vec;
 use wasi_abi::Errno;
 
@@ -7,47 +8,65 @@ use super::put_u32;
 use crate::ctx::WasiCtx;
 use crate::memory::GuestMemory;
 
-/// Writes `strings` as an array of pointers at `ptrs` and the NUL-terminated bytes at `buf`.
-fn write_strings(mem: &mut dyn GuestMemory, strings: &[Vec<u8>], ptrs: u32, buf: u32) -> Result<(), Errno> {
-    // Two writes in all, not three per string: where guest memory is reached through a
-    // call into JS (the npm package), each write is one such call.
-    let mut table = Vec::with_capacity(4 * strings.len());
-    let mut data = Vec::with_capacity(strings.iter().map(|s| s.len() + 1).sum());
-    for s in strings {
-        let at = u32::try_from(data.len()).ok().and_then(|offset| buf.checked_add(offset)).ok_or(Errno::FAULT)?;
-        table.extend_from_slice(&at.to_le_bytes());
-        data.extend_from_slice(s);
-        data.push(0);
-    }
-    mem.write(buf, &data)?;
-    mem.write(ptrs, &table)
+/// Strings as `args_get`/`environ_get` hand them over, laid out once when the context is
+/// built: every NUL-terminated string in one buffer, and where each starts. A call is then
+/// two writes (the buffer, and the pointer table made from the offsets), not a rebuild.
+pub(crate) struct Strings {
+    data: Vec<u8>,
+    offsets: Vec<u32>,
 }
 
-/// Writes the count and the total size (NULs included) of `strings`.
-fn write_sizes(mem: &mut dyn GuestMemory, strings: &[Vec<u8>], count: u32, size: u32) -> Result<(), Errno> {
-    let total: usize = strings.iter().map(|s| s.len() + 1).sum();
-    put_u32(mem, count, u32::try_from(strings.len()).map_err(|_| Errno::OVERFLOW)?)?;
-    put_u32(mem, size, u32::try_from(total).map_err(|_| Errno::OVERFLOW)?)
+impl Strings {
+    /// Lays out `list`; `None` if it takes more than 4 GiB.
+    pub(crate) fn new(list: &[Vec<u8>]) -> Option<Strings> {
+        let mut data = Vec::with_capacity(list.iter().map(|s| s.len() + 1).sum());
+        let mut offsets = Vec::with_capacity(list.len());
+        for s in list {
+            offsets.push(u32::try_from(data.len()).ok()?);
+            data.extend_from_slice(s);
+            data.push(0);
+        }
+        u32::try_from(data.len()).ok()?;
+        Some(Strings { data, offsets })
+    }
+
+    /// Writes the strings at `buf` and their addresses, an array of pointers, at `ptrs`.
+    fn write(&self, mem: &mut dyn GuestMemory, ptrs: u32, buf: u32) -> Result<(), Errno> {
+        // Past the end of the 32-bit address space: no pointer to them could be written.
+        buf.checked_add(self.data.len() as u32).ok_or(Errno::FAULT)?;
+        let mut table = vec![0u8; 4 * self.offsets.len()];
+        for (slot, offset) in table.chunks_exact_mut(4).zip(&self.offsets) {
+            slot.copy_from_slice(&(buf + offset).to_le_bytes());
+        }
+        mem.write(buf, &self.data)?;
+        mem.write(ptrs, &table)
+    }
+
+    /// Writes the count and the total size (NULs included).
+    fn write_sizes(&self, mem: &mut dyn GuestMemory, count: u32, size: u32) -> Result<(), Errno> {
+        put_u32(mem, count, self.offsets.len() as u32)?;
+        put_u32(mem, size, self.data.len() as u32)
+    }
 }
 
 impl WasiCtx {
     /// Reads the command-line arguments.
     pub fn args_get(&mut self, mem: &mut dyn GuestMemory, argv: u32, argv_buf: u32) -> Result<(), Errno> {
-        write_strings(mem, &self.args, argv, argv_buf)
+        self.args.write(mem, argv, argv_buf)
     }
 
     /// Returns the number of arguments and the size of their data.
     pub fn args_sizes_get(&mut self, mem: &mut dyn GuestMemory, argc: u32, argv_buf_size: u32) -> Result<(), Errno> {
-        write_sizes(mem, &self.args, argc, argv_buf_size)
+        self.args.write_sizes(mem, argc, argv_buf_size)
     }
 
     /// Reads the environment variables as `KEY=VALUE` strings.
     pub fn environ_get(&mut self, mem: &mut dyn GuestMemory, environ: u32, environ_buf: u32) -> Result<(), Errno> {
-        write_strings(mem, &self.env, environ, environ_buf)
+        self.env.write(mem, environ, environ_buf)
     }
 
     /// Returns the number of environment variables and the size of their data.
     pub fn environ_sizes_get(&mut self, mem: &mut dyn GuestMemory, environc: u32, environ_buf_size: u32) -> Result<(), Errno> {
-        write_sizes(mem, &self.env, environc, environ_buf_size)
+        self.env.write_sizes(mem, environc, environ_buf_size)
     }
 }

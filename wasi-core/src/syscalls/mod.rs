@@ -5,7 +5,7 @@
 // The signatures are the witx's lowered ones, argument for argument.
 #![allow(clippy::too_many_arguments)]
 
-mod args;
+pub(crate) mod args;
 mod clock;
 mod fd;
 mod fd_io;
