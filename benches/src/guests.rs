@@ -54,13 +54,18 @@ fn failure(instance: &Instance, code: i32) -> String {
     format!("{} from {}", code & 0xff, String::from_utf8_lossy(&name))
 }
 
+/// `wasm` on a fresh context over `backend`, its `_start` run to a 0 exit.
+fn started(wasm: &[u8], backend: Backend) -> Result<Instance, String> {
+    let mut instance = Instance::new(wasm, Bench::new(backend).ctx).map_err(|e| e.to_string())?;
+    match instance.start().map_err(|e| e.to_string())? {
+        0 => Ok(instance),
+        code => Err(format!("_start exited {code}")),
+    }
+}
+
 /// A workload's guest on a fresh context over `backend`, started and set up.
 pub fn prepare(workload: &Workload, backend: Backend) -> Result<Instance, String> {
-    let mut instance = Instance::new(&wasm(workload.guest), Bench::new(backend).ctx).map_err(|e| e.to_string())?;
-    match instance.start().map_err(|e| e.to_string())? {
-        0 => {}
-        code => return Err(format!("_start exited {code}")),
-    }
+    let mut instance = started(&wasm(workload.guest), backend)?;
     if let Some(args) = workload.setup {
         match instance.call("setup", args).map_err(|e| e.to_string())? {
             0 => {}
@@ -80,11 +85,7 @@ pub fn run(instance: &mut Instance, n: u32) -> Result<(), String> {
 
 /// A cold start: a context, the `hello` guest instantiated and run to its end.
 pub fn hello(backend: Backend, wasm: &[u8]) -> Result<(), String> {
-    let mut instance = Instance::new(wasm, Bench::new(backend).ctx).map_err(|e| e.to_string())?;
-    match instance.start().map_err(|e| e.to_string())? {
-        0 => Ok(()),
-        code => Err(format!("hello exited {code}")),
-    }
+    started(wasm, backend).map(drop)
 }
 
 #[cfg(test)]

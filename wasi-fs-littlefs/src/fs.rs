@@ -164,6 +164,12 @@ impl LittleFs {
         Ok(self.lfs.get_attr(path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some())
     }
 
+    /// The type of what `path` names (`ENOENT` if nothing).
+    fn type_at(&mut self, path: &[u8]) -> Result<Filetype, Errno> {
+        let (is_dir, _) = self.lfs.stat(path)?;
+        self.type_of(path, is_dir)
+    }
+
     fn type_of(&mut self, path: &[u8], is_dir: bool) -> Result<Filetype, Errno> {
         Ok(if is_dir {
             Filetype::Directory
@@ -268,8 +274,7 @@ impl VirtualFs for LittleFs {
             }
         }
         // littlefs itself answers ENOTDIR when `dir` is not a directory.
-        let (is_dir, _) = self.lfs.stat(&path)?;
-        let filetype = self.type_of(&path, is_dir)?;
+        let filetype = self.type_at(&path)?;
         let ino = self.ino_of(&path);
         self.types.insert(ino, filetype);
         Ok(ino)
@@ -279,9 +284,7 @@ impl VirtualFs for LittleFs {
         if let Some(t) = self.types.get(&ino) {
             return Ok(*t);
         }
-        let path = self.path(ino)?;
-        let (is_dir, _) = self.lfs.stat(&path)?;
-        let filetype = self.type_of(&path, is_dir)?;
+        let filetype = self.type_at(&self.path(ino)?)?;
         self.types.insert(ino, filetype);
         Ok(filetype)
     }

@@ -118,6 +118,16 @@ impl Data {
         (Ok(done), grew)
     }
 
+    /// A `fill` for [`Data::write_with`] that copies `data`, piece by piece.
+    pub fn from_slice(mut data: &[u8]) -> impl FnMut(&mut [u8]) -> Result<(), wasi_core::Errno> + '_ {
+        move |piece| {
+            let (now, later) = data.split_at(piece.len());
+            piece.copy_from_slice(now);
+            data = later;
+            Ok(())
+        }
+    }
+
     /// Truncates or zero-extends to `size`; returns the bytes of storage freed.
     pub fn set_size(&mut self, size: u64) -> u64 {
         let mut freed = 0;
@@ -151,13 +161,7 @@ mod tests {
     impl Data {
         /// Writes `data` at `offset`.
         fn write(&mut self, offset: u64, data: &[u8]) {
-            let mut rest = data;
-            let (written, _) = self.write_with(offset, data.len(), &mut |piece| {
-                let (now, later) = rest.split_at(piece.len());
-                piece.copy_from_slice(now);
-                rest = later;
-                Ok(())
-            });
+            let (written, _) = self.write_with(offset, data.len(), &mut Data::from_slice(data));
             assert_eq!(written, Ok(data.len()));
         }
     }

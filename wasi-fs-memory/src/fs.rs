@@ -224,13 +224,7 @@ impl VirtualFs for MemoryFs {
     }
 
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
-        let mut rest = data;
-        self.write_pieces(ino, offset, data.len(), now, &mut |piece| {
-            let (now, later) = rest.split_at(piece.len());
-            piece.copy_from_slice(now);
-            rest = later;
-            Ok(())
-        })
+        self.write_pieces(ino, offset, data.len(), now, &mut Data::from_slice(data))
     }
 
     fn write_in_place(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {

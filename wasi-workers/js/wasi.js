@@ -199,7 +199,10 @@ export class WASI {
     this.#host = h;
     this.#ex = ex;
     ex.host_begin(o.stdout != null, o.stderr != null);
-    for (const a of o.args ?? []) this.#call(ex.host_arg(this.#put(encoder.encode(a))), 'options.args');
+    for (const a of o.args ?? []) {
+      this.#put(encoder.encode(a));
+      this.#call(ex.host_arg(), 'options.args');
+    }
     for (const [k, v] of Object.entries(o.env ?? {})) {
       const name = encoder.encode(k);
       this.#put(concat(name, encoder.encode(v)));
@@ -233,12 +236,13 @@ export class WASI {
     new Uint8Array(this.#ex.memory.buffer, at, bytes.length).set(bytes);
   }
 
-  /** Throws a TypeError naming `what` if a set-up call failed, with the module's reason. */
+  /** Throws a TypeError naming `what` if a set-up call failed, with the module's reason
+   * and the figure it was about (`detail`). */
   #call(status, what, detail = '') {
     if (status === 0) return;
     const ex = this.#ex;
     const reason = decoder.decode(new Uint8Array(ex.memory.buffer, ex.reason_ptr() >>> 0, ex.reason_len()));
-    throw new TypeError(`${what}: ${reason}${reason.startsWith('a littlefs disk') ? detail : ''}`);
+    throw new TypeError(`${what}: ${reason}${detail}`);
   }
 
   /** Takes `len` bytes from our instance's output buffer (undefined for -1). */
