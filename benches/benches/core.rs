@@ -1,8 +1,8 @@
 //! criterion benchmarks of the core and each backend, called directly (no wasm engine):
 //! `cargo bench -p benches`.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use benches::{big_dir, deep_path, Backend, Bench};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wasi_core::wasi_abi::Oflags;
 
 const BACKENDS: [(&str, Backend); 2] = [("memory", Backend::Memory), ("littlefs", Backend::Littlefs(80))];

@@ -51,7 +51,9 @@ fn cold_start(c: &mut Criterion) {
     let mut g = c.benchmark_group("wasm");
     let module = wasm("hello");
     for (name, backend) in BACKENDS {
-        g.bench_function(BenchmarkId::new("hello_cold_start", name), |b| b.iter(|| hello(backend, &module).expect("hello")));
+        g.bench_function(BenchmarkId::new("hello_cold_start", name), |b| {
+            b.iter(|| hello(backend, &module).expect("hello"))
+        });
     }
     g.finish();
 }

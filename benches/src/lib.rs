@@ -99,7 +99,18 @@ impl Bench {
     pub fn open(&mut self, path: &str, oflags: Oflags) -> Result<u32, Errno> {
         let (p, len) = self.path(path);
         let rights = (Rights::FD_READ | Rights::FD_WRITE).bits();
-        self.ctx.path_open(&mut self.mem.as_mut_slice(), 3, 1, p, len, u32::from(oflags.bits()), rights, 0, 0, RESULT_AT)?;
+        self.ctx.path_open(
+            &mut self.mem.as_mut_slice(),
+            3,
+            1,
+            p,
+            len,
+            u32::from(oflags.bits()),
+            rights,
+            0,
+            0,
+            RESULT_AT,
+        )?;
         Ok(self.result_u32())
     }
 
@@ -197,7 +208,9 @@ pub fn big_dir(b: &mut Bench, dir: &str, n: usize) -> u32 {
         b.close(fd).expect("close");
     }
     let (p, len) = b.path(dir);
-    b.ctx.path_open(&mut b.mem.as_mut_slice(), 3, 0, p, len, u32::from(Oflags::DIRECTORY.bits()), 0, 0, 0, RESULT_AT).expect("opening the directory");
+    b.ctx
+        .path_open(&mut b.mem.as_mut_slice(), 3, 0, p, len, u32::from(Oflags::DIRECTORY.bits()), 0, 0, 0, RESULT_AT)
+        .expect("opening the directory");
     b.result_u32()
 }
 

@@ -65,7 +65,9 @@ pub fn shape(index: usize, raw: &[u64; ARGS], paths: &[usize; 3], wild: &[bool; 
             u64::from(PATHS_AT) + 32 * p as u64
         } else if name.ends_with("path_len") {
             path_len.take().unwrap_or(raw[i])
-        } else if *name == "dirflags" || name.ends_with("flags") && name.len() <= 9 && *name != "fdflags" && *name != "oflags" {
+        } else if *name == "dirflags"
+            || name.ends_with("flags") && name.len() <= 9 && *name != "fdflags" && *name != "oflags"
+        {
             raw[i] % 2
         } else if *name == "oflags" {
             raw[i] % 16
@@ -73,7 +75,11 @@ pub fn shape(index: usize, raw: &[u64; ARGS], paths: &[usize; 3], wild: &[bool; 
             raw[i] % 32
         } else if name.ends_with("fd") {
             // Half the time the preopen, else it or the next fds a run may open.
-            if raw[i] % 2 == 0 { 3 } else { 3 + raw[i] % 4 }
+            if raw[i] % 2 == 0 {
+                3
+            } else {
+                3 + raw[i] % 4
+            }
         } else if *name == "iovs" || *name == "in_" || name.ends_with("data") {
             4096 + 8 * (raw[i] % 8)
         } else if name.ends_with("iovs_len") || *name == "nsubscriptions" || name.ends_with("data_len") {
@@ -197,7 +203,11 @@ pub fn check_fds(ctx: &mut WasiCtx, mem: &mut dyn GuestMemory) {
     for fd in 0..64u32 {
         let fdstat = ctx.fd_fdstat_get(mem, fd, 0);
         let filestat = ctx.fd_filestat_get(mem, fd, 64);
-        assert_eq!(fdstat.is_ok(), filestat.is_ok() || filestat == Err(Errno::NOTCAPABLE), "fd {fd}: fdstat {fdstat:?}, filestat {filestat:?}");
+        assert_eq!(
+            fdstat.is_ok(),
+            filestat.is_ok() || filestat == Err(Errno::NOTCAPABLE),
+            "fd {fd}: fdstat {fdstat:?}, filestat {filestat:?}"
+        );
         if fdstat.is_ok() {
             ctx.fd_close(mem, fd).expect("closing an open fd");
         }
@@ -228,7 +238,8 @@ impl GuestMemory for Copied {
 fn may_write_into(index: usize, args: &[u64], start: u32, end: u32) -> bool {
     let f = &FUNCTIONS[index];
     let read_only = |name: &str| {
-        f.name != "fd_prestat_dir_name" && (name.ends_with("path") || name.ends_with("iovs") || name == "in_" || name.ends_with("_data"))
+        f.name != "fd_prestat_dir_name"
+            && (name.ends_with("path") || name.ends_with("iovs") || name == "in_" || name.ends_with("_data"))
     };
     f.param_names.iter().enumerate().any(|(i, name)| {
         let at = args[i];
@@ -255,7 +266,11 @@ pub fn run(backend: Box<dyn VirtualFs>, direct: bool, calls: &[Call]) {
     for (index, args) in calls {
         let mem: &mut dyn GuestMemory = if direct { &mut slice.as_mut_slice() } else { &mut copied };
         if let Some(Err(e)) = dispatch(&mut ctx, mem, *index, args) {
-            assert!(usize::from(e.raw()) < wasi_abi::Errno::ALL.len() && e != Errno::SUCCESS, "{}: {e:?}", FUNCTIONS[*index].name);
+            assert!(
+                usize::from(e.raw()) < wasi_abi::Errno::ALL.len() && e != Errno::SUCCESS,
+                "{}: {e:?}",
+                FUNCTIONS[*index].name
+            );
             assert_ne!(e, Errno::NOSYS, "{} answered ENOSYS", FUNCTIONS[*index].name);
         }
         // The seeded area (paths, iovecs) is only written through a pointer into it.
@@ -263,7 +278,11 @@ pub fn run(backend: Box<dyn VirtualFs>, direct: bool, calls: &[Call]) {
         let now = if direct { &mut slice } else { &mut copied.0 };
         if !may_write_into(*index, args, PATHS_AT, SCRATCH_AT) {
             let changed = seeded_area.clone().find(|i| now[*i] != seeded[*i]);
-            assert_eq!(changed, None, "{}{args:?} wrote guest memory outside what its arguments name", FUNCTIONS[*index].name);
+            assert_eq!(
+                changed, None,
+                "{}{args:?} wrote guest memory outside what its arguments name",
+                FUNCTIONS[*index].name
+            );
         } else {
             now[seeded_area.clone()].copy_from_slice(&seeded[seeded_area]);
         }

@@ -9,7 +9,8 @@ use wasi_core::{Ino, NewNode, VirtualFs};
 /// Copies the files, directories and symlinks under `host` into directory `dir` of `fs`,
 /// stamping them with `now`.
 pub fn copy_into(fs: &mut dyn VirtualFs, dir: Ino, host: &Path, now: u64) -> io::Result<()> {
-    let fail = |what: &str, path: &Path, e: wasi_core::Errno| io::Error::other(format!("{what} {}: {e}", path.display()));
+    let fail =
+        |what: &str, path: &Path, e: wasi_core::Errno| io::Error::other(format!("{what} {}: {e}", path.display()));
     for entry in std::fs::read_dir(host)? {
         let entry = entry?;
         let path = entry.path();
@@ -18,9 +19,11 @@ pub fn copy_into(fs: &mut dyn VirtualFs, dir: Ino, host: &Path, now: u64) -> io:
         let kind = entry.file_type()?;
         if kind.is_symlink() {
             let target = std::fs::read_link(&path)?;
-            fs.create(dir, name, NewNode::Symlink(target.as_os_str().as_bytes()), now).map_err(|e| fail("creating symlink", &path, e))?;
+            fs.create(dir, name, NewNode::Symlink(target.as_os_str().as_bytes()), now)
+                .map_err(|e| fail("creating symlink", &path, e))?;
         } else if kind.is_dir() {
-            let sub = fs.create(dir, name, NewNode::Directory, now).map_err(|e| fail("creating directory", &path, e))?;
+            let sub =
+                fs.create(dir, name, NewNode::Directory, now).map_err(|e| fail("creating directory", &path, e))?;
             copy_into(fs, sub, &path, now)?;
         } else if kind.is_file() {
             let ino = fs.create(dir, name, NewNode::File, now).map_err(|e| fail("creating file", &path, e))?;

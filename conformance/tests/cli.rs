@@ -138,11 +138,20 @@ fn littlefs_backend_and_images() {
     let create = module("img-create", &open_errno("new.txt", 1, 64));
 
     // --dir copied into littlefs.
-    assert_eq!(wasi_run(&["--backend", "littlefs", "--capacity", "1048576", "--dir", &spec, path(&read)]).status.code(), Some(0));
-    assert_eq!(wasi_run(&["--backend", "littlefs", "--capacity", "1000", "--dir", &spec, path(&read)]).status.code(), Some(2));
+    assert_eq!(
+        wasi_run(&["--backend", "littlefs", "--capacity", "1048576", "--dir", &spec, path(&read)]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        wasi_run(&["--backend", "littlefs", "--capacity", "1000", "--dir", &spec, path(&read)]).status.code(),
+        Some(2)
+    );
 
     // mkimage, then the image mounted read-write and read-only.
-    let out = Command::new(env!("CARGO_BIN_EXE_wasi-run")).args(["mkimage", "--capacity", "1048576", path(&host), path(&image)]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasi-run"))
+        .args(["mkimage", "--capacity", "1048576", path(&host), path(&image)])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::metadata(&image).unwrap().len(), 1 << 20);
     let img_spec = format!("{}::/data", image.display());
@@ -154,5 +163,8 @@ fn littlefs_backend_and_images() {
     let out = wasi_run(&["--image", &bogus, path(&read)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("littlefs"));
-    assert_eq!(Command::new(env!("CARGO_BIN_EXE_wasi-run")).args(["mkimage", path(&host)]).output().unwrap().status.code(), Some(2));
+    assert_eq!(
+        Command::new(env!("CARGO_BIN_EXE_wasi-run")).args(["mkimage", path(&host)]).output().unwrap().status.code(),
+        Some(2)
+    );
 }

@@ -5,7 +5,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use conformance::OsRandom;
-use wasi_core::wasi_abi::{self, Clockid, Event, Eventtype, Subclockflags, Subscription, SubscriptionClock, SubscriptionU};
+use wasi_core::wasi_abi::{
+    self, Clockid, Event, Eventtype, Subclockflags, Subscription, SubscriptionClock, SubscriptionU,
+};
 use wasi_core::{Clock, Errno, WasiCtx};
 use wasi_fs_memory::MemoryFs;
 
@@ -38,7 +40,11 @@ fn ctx(clock: VirtualClock) -> WasiCtx {
 }
 
 fn clock_sub(userdata: u64, timeout: u64, flags: Subclockflags) -> [u8; 48] {
-    Subscription { userdata, u: SubscriptionU::Clock(SubscriptionClock { id: Clockid::Monotonic, timeout, precision: 0, flags }) }.encode()
+    Subscription {
+        userdata,
+        u: SubscriptionU::Clock(SubscriptionClock { id: Clockid::Monotonic, timeout, precision: 0, flags }),
+    }
+    .encode()
 }
 
 #[test]
@@ -116,7 +122,8 @@ fn the_fd_cap_answers_emfile_and_frees_on_close() {
     let mut mem = vec![0u8; 256];
     mem[..1].copy_from_slice(b".");
     let rights = wasi_abi::Rights::FD_READ.bits();
-    let open = |ctx: &mut WasiCtx, mem: &mut Vec<u8>| ctx.path_open(&mut mem.as_mut_slice(), 3, 0, 0, 1, 0, rights, 0, 0, 64);
+    let open =
+        |ctx: &mut WasiCtx, mem: &mut Vec<u8>| ctx.path_open(&mut mem.as_mut_slice(), 3, 0, 0, 1, 0, rights, 0, 0, 64);
     // stdio and the preopen hold 4 of the 6.
     open(&mut ctx, &mut mem).unwrap();
     open(&mut ctx, &mut mem).unwrap();
@@ -154,7 +161,8 @@ fn fd_readdir_filling_the_last_bytes_of_memory() {
     let mut fs = MemoryFs::new();
     let root = wasi_core::VirtualFs::root(&fs);
     for i in 0..20 {
-        wasi_core::VirtualFs::create(&mut fs, root, format!("entry{i}").as_bytes(), wasi_core::NewNode::File, 1).unwrap();
+        wasi_core::VirtualFs::create(&mut fs, root, format!("entry{i}").as_bytes(), wasi_core::NewNode::File, 1)
+            .unwrap();
     }
     let mut b = WasiCtx::builder();
     b.clock(Box::new(VirtualClock::default())).random(Box::new(OsRandom));

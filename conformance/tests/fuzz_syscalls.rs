@@ -25,8 +25,15 @@ fn arg() -> impl Strategy<Value = u64> {
 
 /// A call, shaped by `conformance::fuzz::shape`.
 fn call() -> impl Strategy<Value = Call> {
-    (0..FUNCTIONS.len(), prop::array::uniform9(arg()), prop::array::uniform3(0..PATHS.len()), prop::array::uniform9(prop::bool::weighted(0.125)))
-        .prop_map(|(index, raw, paths, wild): (usize, [u64; ARGS], [usize; 3], [bool; ARGS])| shape(index, &raw, &paths, &wild))
+    (
+        0..FUNCTIONS.len(),
+        prop::array::uniform9(arg()),
+        prop::array::uniform3(0..PATHS.len()),
+        prop::array::uniform9(prop::bool::weighted(0.125)),
+    )
+        .prop_map(|(index, raw, paths, wild): (usize, [u64; ARGS], [usize; 3], [bool; ARGS])| {
+            shape(index, &raw, &paths, &wild)
+        })
 }
 
 proptest! {

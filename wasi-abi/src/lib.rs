@@ -10,9 +10,9 @@
 #![deny(missing_docs)]
 
 #[cfg(test)]
-extern crate std;
-#[cfg(test)]
 extern crate alloc;
+#[cfg(test)]
+extern crate std;
 
 mod enums;
 mod errno;
@@ -23,8 +23,7 @@ mod records;
 pub use enums::{Advice, Clockid, Eventtype, Filetype, Preopentype, Signal, Whence};
 pub use errno::Errno;
 pub use flags::{
-    Eventrwflags, Fdflags, Fstflags, Lookupflags, Oflags, Riflags, Rights, Roflags, Sdflags, Siflags,
-    Subclockflags,
+    Eventrwflags, Fdflags, Fstflags, Lookupflags, Oflags, Riflags, Rights, Roflags, Sdflags, Siflags, Subclockflags,
 };
 pub use functions::{Function, ValType, FUNCTIONS, MODULE};
 pub use records::{

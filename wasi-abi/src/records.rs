@@ -70,8 +70,7 @@ pub struct Dirent {
 impl Layout for Dirent {
     const SIZE: usize = 24;
     const ALIGN: usize = 8;
-    const FIELDS: &'static [(&'static str, usize)] =
-        &[("d_next", 0), ("d_ino", 8), ("d_namlen", 16), ("d_type", 20)];
+    const FIELDS: &'static [(&'static str, usize)] = &[("d_next", 0), ("d_ino", 8), ("d_namlen", 16), ("d_type", 20)];
 }
 
 impl Dirent {
@@ -111,12 +110,8 @@ pub struct Fdstat {
 impl Layout for Fdstat {
     const SIZE: usize = 24;
     const ALIGN: usize = 8;
-    const FIELDS: &'static [(&'static str, usize)] = &[
-        ("fs_filetype", 0),
-        ("fs_flags", 2),
-        ("fs_rights_base", 8),
-        ("fs_rights_inheriting", 16),
-    ];
+    const FIELDS: &'static [(&'static str, usize)] =
+        &[("fs_filetype", 0), ("fs_flags", 2), ("fs_rights_base", 8), ("fs_rights_inheriting", 16)];
 }
 
 impl Fdstat {
@@ -368,7 +363,8 @@ mod tests {
 
     #[test]
     fn records_round_trip() {
-        let st = Filestat { dev: 1, ino: 2, filetype: Filetype::RegularFile, nlink: 3, size: 4, atim: 5, mtim: 6, ctim: 7 };
+        let st =
+            Filestat { dev: 1, ino: 2, filetype: Filetype::RegularFile, nlink: 3, size: 4, atim: 5, mtim: 6, ctim: 7 };
         assert_eq!(Filestat::decode(&st.encode()), Ok(st));
         let sub = Subscription {
             userdata: 9,
@@ -382,9 +378,20 @@ mod tests {
         assert_eq!(Subscription::decode(&sub.encode()), Ok(sub));
         let rd = Subscription { userdata: 1, u: SubscriptionU::FdRead(7) };
         assert_eq!(Subscription::decode(&rd.encode()), Ok(rd));
-        let ev = Event { userdata: 1, error: Errno::BADF, ty: Eventtype::FdWrite, nbytes: 5, flags: Eventrwflags::FD_READWRITE_HANGUP };
+        let ev = Event {
+            userdata: 1,
+            error: Errno::BADF,
+            ty: Eventtype::FdWrite,
+            nbytes: 5,
+            flags: Eventrwflags::FD_READWRITE_HANGUP,
+        };
         assert_eq!(Event::decode(&ev.encode()), Ok(ev));
-        let fs = Fdstat { fs_filetype: Filetype::Directory, fs_flags: Fdflags::APPEND, fs_rights_base: Rights::FD_READ, fs_rights_inheriting: Rights::all() };
+        let fs = Fdstat {
+            fs_filetype: Filetype::Directory,
+            fs_flags: Fdflags::APPEND,
+            fs_rights_base: Rights::FD_READ,
+            fs_rights_inheriting: Rights::all(),
+        };
         assert_eq!(Fdstat::decode(&fs.encode()), Ok(fs));
     }
 

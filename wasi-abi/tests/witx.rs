@@ -111,7 +111,9 @@ fn parse(src: &str, file: &str) -> Vec<Sx> {
                             i += 1 + n + 1;
                             break;
                         }
-                        Some((_, '\\')) => s.push(chars.next().unwrap_or_else(|| panic!("{file}:{}: bad escape", line(i))).1),
+                        Some((_, '\\')) => {
+                            s.push(chars.next().unwrap_or_else(|| panic!("{file}:{}: bad escape", line(i))).1)
+                        }
                         Some((_, c)) => s.push(c),
                         None => panic!("{file}:{}: unterminated string", line(i)),
                     }
@@ -314,7 +316,14 @@ fn union_layout(types: &Types, union: &Sx) -> UnionLayout {
     let payload_size = payloads.iter().map(|p| p.0).max().unwrap_or(0);
     let payload_offset = tag_size.next_multiple_of(payload_align);
     let align = tag_align.max(payload_align);
-    UnionLayout { size: (payload_offset + payload_size).next_multiple_of(align), align, tag_size, tag_enum, payload_offset, variants }
+    UnionLayout {
+        size: (payload_offset + payload_size).next_multiple_of(align),
+        align,
+        tag_size,
+        tag_enum,
+        payload_offset,
+        variants,
+    }
 }
 
 /// Offset and size of a dotted path inside type `ty`: record field names, and in a union
@@ -327,7 +336,8 @@ fn locate(types: &Types, ty: &Sx, path: &str) -> (usize, usize) {
         match resolved.head() {
             Some("record") => {
                 let r = record_layout(types, &resolved);
-                let f = r.fields.into_iter().find(|f| f.name == step).unwrap_or_else(|| panic!("{path}: no field {step}"));
+                let f =
+                    r.fields.into_iter().find(|f| f.name == step).unwrap_or_else(|| panic!("{path}: no field {step}"));
                 offset += f.offset;
                 ty = f.ty;
             }
@@ -407,7 +417,11 @@ where
     let ours: Vec<&str> = F::FLAGS.iter().map(|f| f.name()).collect();
     assert_eq!(ours.len(), witx.len(), "{name}: flag count (ours {ours:?}, witx {witx:?})");
     for (bit, (flag, witx_name)) in F::FLAGS.iter().zip(&witx).enumerate() {
-        assert!(flag.name().eq_ignore_ascii_case(witx_name), "{name}: bit {bit} is ${witx_name} in the witx, {} in ours", flag.name());
+        assert!(
+            flag.name().eq_ignore_ascii_case(witx_name),
+            "{name}: bit {bit} is ${witx_name} in the witx, {} in ours",
+            flag.name()
+        );
         let value: u64 = flag.value().bits().into();
         assert_eq!(value, 1u64 << bit, "{name}::{} must be bit {bit} (1 << {bit}), is {value:#x}", flag.name());
     }
@@ -428,7 +442,18 @@ fn flags_match_witx() {
     check_flags::<Riflags>(&t, "riflags");
     check_flags::<Roflags>(&t, "roflags");
     check_flags::<Sdflags>(&t, "sdflags");
-    let checked = ["rights", "fdflags", "fstflags", "lookupflags", "oflags", "eventrwflags", "subclockflags", "riflags", "roflags", "sdflags"];
+    let checked = [
+        "rights",
+        "fdflags",
+        "fstflags",
+        "lookupflags",
+        "oflags",
+        "eventrwflags",
+        "subclockflags",
+        "riflags",
+        "roflags",
+        "sdflags",
+    ];
     let checked: BTreeSet<String> = checked.iter().map(|s| s.to_string()).collect();
     assert_eq!(types_of_kind(&t, "flags"), checked, "every flags type of the witx is checked");
     // siflags is a plain u16 in preview1 (no flags defined).
@@ -510,13 +535,18 @@ fn record_layouts_match_witx() {
     let p = union_layout(&t, &t["prestat"]);
     assert_eq!(Prestat::SIZE, p.size, "prestat: size");
     assert_eq!(Prestat::ALIGN, p.align, "prestat: alignment");
-    let witx = [("tag", locate(&t, &t["prestat"], "tag").0), ("pr_name_len", locate(&t, &t["prestat"], "dir.pr_name_len").0)];
+    let witx =
+        [("tag", locate(&t, &t["prestat"], "tag").0), ("pr_name_len", locate(&t, &t["prestat"], "dir.pr_name_len").0)];
     assert_eq!(Prestat::FIELDS, witx.as_slice(), "prestat: fields (name, offset)");
 
     // Records reached only through the ones above are checked byte for byte by
     // `encodings_use_witx_offsets`; a new record or union in the witx must be added here.
     let nested = ["event_fd_readwrite", "subscription_clock", "subscription_fd_readwrite", "prestat_dir"];
-    let records: BTreeSet<String> = ["iovec", "ciovec", "dirent", "fdstat", "filestat", "event", "subscription"].iter().chain(&nested).map(|s| s.to_string()).collect();
+    let records: BTreeSet<String> = ["iovec", "ciovec", "dirent", "fdstat", "filestat", "event", "subscription"]
+        .iter()
+        .chain(&nested)
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(types_of_kind(&t, "record"), records, "every record of the witx is checked");
     let unions: BTreeSet<String> = ["prestat", "subscription_u"].iter().map(|s| s.to_string()).collect();
     assert_eq!(types_of_kind(&t, "union"), unions, "every union of the witx is checked");
@@ -546,13 +576,19 @@ impl<'t> Image<'t> {
     fn tag(self, union_path: &str, case: &str) -> Self {
         let union = locate_type(self.types, self.ty, union_path);
         let u = union_layout(self.types, resolve(self.types, &union));
-        let index = member_names(&self.types[&u.tag_enum]).iter().position(|c| *c == case).unwrap_or_else(|| panic!("${} has no {case}", u.tag_enum));
+        let index = member_names(&self.types[&u.tag_enum])
+            .iter()
+            .position(|c| *c == case)
+            .unwrap_or_else(|| panic!("${} has no {case}", u.tag_enum));
         let le = (index as u64).to_le_bytes();
         let path = if union_path.is_empty() { "tag".to_string() } else { format!("{union_path}.tag") };
         self.set(&path, &le[..u.tag_size])
     }
     fn array<const N: usize>(&self) -> [u8; N] {
-        self.bytes.as_slice().try_into().unwrap_or_else(|_| panic!("{}: witx size {}, ours {N}", self.ty, self.bytes.len()))
+        self.bytes
+            .as_slice()
+            .try_into()
+            .unwrap_or_else(|_| panic!("{}: witx size {}, ours {N}", self.ty, self.bytes.len()))
     }
 }
 
@@ -577,7 +613,12 @@ fn encodings_use_witx_offsets() {
         assert_eq!(Iovec::decode(&img.array()), v, "{ty}: decode");
     }
 
-    let v = Dirent { d_next: 0x0102_0304_0506_0708, d_ino: 0x1112_1314_1516_1718, d_namlen: 0x2122_2324, d_type: Filetype::SymbolicLink };
+    let v = Dirent {
+        d_next: 0x0102_0304_0506_0708,
+        d_ino: 0x1112_1314_1516_1718,
+        d_namlen: 0x2122_2324,
+        d_type: Filetype::SymbolicLink,
+    };
     let img = Image::new(t, "dirent")
         .set("d_next", &v.d_next.to_le_bytes())
         .set("d_ino", &v.d_ino.to_le_bytes())
@@ -600,7 +641,16 @@ fn encodings_use_witx_offsets() {
     assert_eq!(v.encode(), img.array(), "fdstat: encode");
     assert_eq!(Fdstat::decode(&img.array()), Ok(v), "fdstat: decode");
 
-    let v = Filestat { dev: 0x0101, ino: 0x0202, filetype: Filetype::CharacterDevice, nlink: 0x0303, size: 0x0404, atim: 0x0505, mtim: 0x0606, ctim: 0x0707_0000_0000_0007 };
+    let v = Filestat {
+        dev: 0x0101,
+        ino: 0x0202,
+        filetype: Filetype::CharacterDevice,
+        nlink: 0x0303,
+        size: 0x0404,
+        atim: 0x0505,
+        mtim: 0x0606,
+        ctim: 0x0707_0000_0000_0007,
+    };
     let img = Image::new(t, "filestat")
         .set("dev", &v.dev.to_le_bytes())
         .set("ino", &v.ino.to_le_bytes())
@@ -613,7 +663,13 @@ fn encodings_use_witx_offsets() {
     assert_eq!(v.encode(), img.array(), "filestat: encode");
     assert_eq!(Filestat::decode(&img.array()), Ok(v), "filestat: decode");
 
-    let v = Event { userdata: 0x0102_0304_0506_0708, error: Errno(76), ty: Eventtype::FdWrite, nbytes: 0x1112_1314_1516_1718, flags: Eventrwflags::FD_READWRITE_HANGUP };
+    let v = Event {
+        userdata: 0x0102_0304_0506_0708,
+        error: Errno(76),
+        ty: Eventtype::FdWrite,
+        nbytes: 0x1112_1314_1516_1718,
+        flags: Eventrwflags::FD_READWRITE_HANGUP,
+    };
     let img = Image::new(t, "event")
         .set("userdata", &v.userdata.to_le_bytes())
         .set("error", &v.error.raw().to_le_bytes())
@@ -623,7 +679,12 @@ fn encodings_use_witx_offsets() {
     assert_eq!(v.encode(), img.array(), "event: encode");
     assert_eq!(Event::decode(&img.array()), Ok(v), "event: decode");
 
-    let clock = SubscriptionClock { id: Clockid::ThreadCputimeId, timeout: 0x1112_1314_1516_1718, precision: 0x2122_2324_2526_2728, flags: Subclockflags::SUBSCRIPTION_CLOCK_ABSTIME };
+    let clock = SubscriptionClock {
+        id: Clockid::ThreadCputimeId,
+        timeout: 0x1112_1314_1516_1718,
+        precision: 0x2122_2324_2526_2728,
+        flags: Subclockflags::SUBSCRIPTION_CLOCK_ABSTIME,
+    };
     let v = Subscription { userdata: 0x0102_0304_0506_0708, u: SubscriptionU::Clock(clock) };
     let img = Image::new(t, "subscription")
         .set("userdata", &v.userdata.to_le_bytes())
@@ -635,7 +696,9 @@ fn encodings_use_witx_offsets() {
     assert_eq!(v.encode(), img.array(), "subscription (clock): encode");
     assert_eq!(Subscription::decode(&img.array()), Ok(v), "subscription (clock): decode");
 
-    for (case, u) in [("fd_read", SubscriptionU::FdRead(0x3132_3334)), ("fd_write", SubscriptionU::FdWrite(0x4142_4344))] {
+    for (case, u) in
+        [("fd_read", SubscriptionU::FdRead(0x3132_3334)), ("fd_write", SubscriptionU::FdWrite(0x4142_4344))]
+    {
         let (SubscriptionU::FdRead(fd) | SubscriptionU::FdWrite(fd)) = u else { unreachable!() };
         let v = Subscription { userdata: 0x0a0b, u };
         let img = Image::new(t, "subscription")
@@ -689,9 +752,12 @@ struct Lowered {
 fn lower_function(types: &Types, form: &Sx) -> Lowered {
     let items = form.items();
     let name = match items.get(1..3) {
-        Some([func, export]) if func.atom() == Some("func") && export.head() == Some("export") => {
-            export.items().get(1).and_then(Sx::str).unwrap_or_else(|| panic!("export without a name: {export:?}")).to_string()
-        }
+        Some([func, export]) if func.atom() == Some("func") && export.head() == Some("export") => export
+            .items()
+            .get(1)
+            .and_then(Sx::str)
+            .unwrap_or_else(|| panic!("export without a name: {export:?}"))
+            .to_string(),
         _ => panic!("malformed @interface: {form:?}"),
     };
     let mut params = Vec::new();
@@ -710,7 +776,10 @@ fn lower_function(types: &Types, form: &Sx) -> Lowered {
                 assert_eq!(expected.head(), Some("expected"), "{name}: result is (expected ...)");
                 let e = expected.items();
                 let error = e.last().unwrap();
-                assert!(error.head() == Some("error") && error.items().get(1).and_then(Sx::id) == Some("errno"), "{name}: the error type is $errno, not {error:?}");
+                assert!(
+                    error.head() == Some("error") && error.items().get(1).and_then(Sx::id) == Some("errno"),
+                    "{name}: the error type is $errno, not {error:?}"
+                );
                 // (expected T (error $errno)): the errno is the return value and T is written
                 // through an out-pointer appended to the params; a tuple has one per element
                 // (args_sizes_get(argc, argv_buf_size), sock_recv(..., ro_datalen, ro_flags)).
@@ -752,7 +821,12 @@ fn functions_match_witx() {
     for (w, ours) in witx.iter().zip(FUNCTIONS) {
         let name = &w.name;
         assert_eq!(ours.params, w.params.as_slice(), "{name}: lowered params");
-        assert_eq!(ours.param_names.len(), w.params.len(), "{name}: one param name per param (ours {:?})", ours.param_names);
+        assert_eq!(
+            ours.param_names.len(),
+            w.params.len(),
+            "{name}: one param name per param (ours {:?})",
+            ours.param_names
+        );
         assert_eq!(ours.returns_errno, w.returns_errno, "{name}: returns an errno");
     }
     assert_eq!(FUNCTIONS.len(), 46, "FUNCTIONS count");

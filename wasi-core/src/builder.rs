@@ -46,10 +46,15 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::NulInArg(i) => write!(f, "argument {i} contains a NUL byte"),
             BuildError::TooLarge => f.write_str("the arguments or the environment take more than 4 GiB"),
-            BuildError::BadEnv(i) => write!(f, "environment variable {i}: the name must be non-empty without '=' or NUL, the value without NUL"),
+            BuildError::BadEnv(i) => write!(
+                f,
+                "environment variable {i}: the name must be non-empty without '=' or NUL, the value without NUL"
+            ),
             BuildError::MissingClock => f.write_str("no clock was given (WasiCtxBuilder::clock)"),
             BuildError::MissingRandom => f.write_str("no random source was given (WasiCtxBuilder::random)"),
-            BuildError::BadPreopenPath(i) => write!(f, "preopen {i}: its path must be non-empty and contain no NUL byte"),
+            BuildError::BadPreopenPath(i) => {
+                write!(f, "preopen {i}: its path must be non-empty and contain no NUL byte")
+            }
             BuildError::UnknownBackend(i) => write!(f, "preopen names backend {i}, which was never added"),
             BuildError::TooFewFds(n) => write!(f, "max_open_fds {n} leaves no room for stdio and the preopens"),
         }

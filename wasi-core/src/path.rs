@@ -83,7 +83,12 @@ pub(crate) fn resolve(fs: &mut dyn VirtualFs, start: Ino, path: &[u8], follow: b
         let cur = *stack.last().unwrap_or(&start);
         if pos == buf.len() {
             // The path ended in `/` (or only `/`s after a `.`/`..`): it names `cur` itself.
-            return Ok(Resolved { parent: cur, name: None, found: Some((cur, Filetype::Directory)), trailing_slash: true });
+            return Ok(Resolved {
+                parent: cur,
+                name: None,
+                found: Some((cur, Filetype::Directory)),
+                trailing_slash: true,
+            });
         }
         let end = buf[pos..].iter().position(|b| *b == b'/').map_or(buf.len(), |i| pos + i);
         let slash_after = end < buf.len();
@@ -93,7 +98,12 @@ pub(crate) fn resolve(fs: &mut dyn VirtualFs, start: Ino, path: &[u8], follow: b
         match &buf[comp_range.clone()] {
             b"." => {
                 if is_last {
-                    return Ok(Resolved { parent: cur, name: None, found: Some((cur, Filetype::Directory)), trailing_slash: slash_after });
+                    return Ok(Resolved {
+                        parent: cur,
+                        name: None,
+                        found: Some((cur, Filetype::Directory)),
+                        trailing_slash: slash_after,
+                    });
                 }
                 continue;
             }
@@ -104,7 +114,12 @@ pub(crate) fn resolve(fs: &mut dyn VirtualFs, start: Ino, path: &[u8], follow: b
                 stack.pop();
                 if is_last {
                     let dir = *stack.last().unwrap_or(&start);
-                    return Ok(Resolved { parent: dir, name: None, found: Some((dir, Filetype::Directory)), trailing_slash: slash_after });
+                    return Ok(Resolved {
+                        parent: dir,
+                        name: None,
+                        found: Some((dir, Filetype::Directory)),
+                        trailing_slash: slash_after,
+                    });
                 }
                 continue;
             }
@@ -145,7 +160,12 @@ pub(crate) fn resolve(fs: &mut dyn VirtualFs, start: Ino, path: &[u8], follow: b
             if slash_after && filetype != Filetype::Directory {
                 return Err(Errno::NOTDIR);
             }
-            return Ok(Resolved { parent: cur, name: Some(name.into()), found: Some((ino, filetype)), trailing_slash: slash_after });
+            return Ok(Resolved {
+                parent: cur,
+                name: Some(name.into()),
+                found: Some((ino, filetype)),
+                trailing_slash: slash_after,
+            });
         }
         if filetype != Filetype::Directory {
             return Err(Errno::NOTDIR);
@@ -196,7 +216,8 @@ mod tests {
             self.0.iter().find(|n| n.1 == dir && n.2 == name).map(|n| n.0).ok_or(Errno::NOENT)
         }
         fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
-            let filetype = if ino == 1 { Filetype::Directory } else { self.0.iter().find(|n| n.0 == ino).ok_or(Errno::NOENT)?.3 };
+            let filetype =
+                if ino == 1 { Filetype::Directory } else { self.0.iter().find(|n| n.0 == ino).ok_or(Errno::NOENT)?.3 };
             Ok(Filestat { dev: 0, ino, filetype, nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 })
         }
         fn read(&mut self, _: Ino, _: u64, _: &mut [u8]) -> Result<usize, Errno> {

@@ -29,13 +29,26 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
         self.borrow_mut().read(ino, offset, buf)
     }
-    fn read_in_place(&mut self, ino: Ino, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn read_in_place(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         self.borrow_mut().read_in_place(ino, offset, len, sink)
     }
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
         self.borrow_mut().write(ino, offset, data, now)
     }
-    fn write_in_place(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn write_in_place(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         self.borrow_mut().write_in_place(ino, offset, len, now, fill)
     }
     fn set_size(&mut self, ino: Ino, size: u64, now: Timestamp) -> Result<(), Errno> {
@@ -44,7 +57,13 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     fn allocate(&mut self, ino: Ino, offset: u64, len: u64, now: Timestamp) -> Result<(), Errno> {
         self.borrow_mut().allocate(ino, offset, len, now)
     }
-    fn set_times(&mut self, ino: Ino, atim: Option<Timestamp>, mtim: Option<Timestamp>, now: Timestamp) -> Result<(), Errno> {
+    fn set_times(
+        &mut self,
+        ino: Ino,
+        atim: Option<Timestamp>,
+        mtim: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         self.borrow_mut().set_times(ino, atim, mtim, now)
     }
     fn sync(&mut self, ino: Ino) -> Result<(), Errno> {
@@ -65,7 +84,14 @@ impl<T: VirtualFs + ?Sized> VirtualFs for Rc<RefCell<T>> {
     fn rmdir(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.borrow_mut().rmdir(dir, name, now)
     }
-    fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
+    fn rename(
+        &mut self,
+        old_dir: Ino,
+        old_name: &[u8],
+        new_dir: Ino,
+        new_name: &[u8],
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         self.borrow_mut().rename(old_dir, old_name, new_dir, new_name, now)
     }
     fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {

@@ -93,7 +93,13 @@ pub trait VirtualFs {
     /// at or past end of file), or `None` where the backend keeps no bytes to lend (the
     /// core then reads into a buffer). A `sink` error ends the read: the bytes handed over
     /// before it, if any, else the error.
-    fn read_in_place(&mut self, _ino: Ino, _offset: u64, _len: usize, _sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn read_in_place(
+        &mut self,
+        _ino: Ino,
+        _offset: u64,
+        _len: usize,
+        _sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         None
     }
 
@@ -108,7 +114,14 @@ pub trait VirtualFs {
     /// the bytes written, or `None` where the backend keeps no bytes to lend (the core then
     /// writes from a buffer). A `fill` error ends the write before that piece: the bytes
     /// written before it, if any, else the error.
-    fn write_in_place(&mut self, _ino: Ino, _offset: u64, _len: usize, _now: Timestamp, _fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn write_in_place(
+        &mut self,
+        _ino: Ino,
+        _offset: u64,
+        _len: usize,
+        _now: Timestamp,
+        _fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         None
     }
 
@@ -128,7 +141,13 @@ pub trait VirtualFs {
     }
 
     /// Sets access and/or modification times (`None` leaves one unchanged); `ctim` becomes `now`.
-    fn set_times(&mut self, _ino: Ino, _atim: Option<Timestamp>, _mtim: Option<Timestamp>, _now: Timestamp) -> Result<(), Errno> {
+    fn set_times(
+        &mut self,
+        _ino: Ino,
+        _atim: Option<Timestamp>,
+        _mtim: Option<Timestamp>,
+        _now: Timestamp,
+    ) -> Result<(), Errno> {
         Err(Errno::NOTSUP)
     }
 
@@ -168,7 +187,14 @@ pub trait VirtualFs {
     /// a directory over a non-directory is `ENOTDIR`, a non-directory over a directory is
     /// `EISDIR`. Renaming an entry onto itself (the same inode) succeeds and does nothing.
     /// The core has already refused moving a directory into its own subtree.
-    fn rename(&mut self, _old_dir: Ino, _old_name: &[u8], _new_dir: Ino, _new_name: &[u8], _now: Timestamp) -> Result<(), Errno> {
+    fn rename(
+        &mut self,
+        _old_dir: Ino,
+        _old_name: &[u8],
+        _new_dir: Ino,
+        _new_name: &[u8],
+        _now: Timestamp,
+    ) -> Result<(), Errno> {
         Err(Errno::NOTSUP)
     }
 

@@ -344,7 +344,13 @@ impl VirtualFs for LittleFs {
         self.touch(&path, now)
     }
 
-    fn set_times(&mut self, ino: Ino, atim: Option<Timestamp>, mtim: Option<Timestamp>, now: Timestamp) -> Result<(), Errno> {
+    fn set_times(
+        &mut self,
+        ino: Ino,
+        atim: Option<Timestamp>,
+        mtim: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         self.writable()?;
         let path = self.path(ino)?;
         let [a, m, _] = self.times(&path)?;
@@ -409,7 +415,14 @@ impl VirtualFs for LittleFs {
         self.touch(&dir_path, now)
     }
 
-    fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
+    fn rename(
+        &mut self,
+        old_dir: Ino,
+        old_name: &[u8],
+        new_dir: Ino,
+        new_name: &[u8],
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         self.writable()?;
         self.changed();
         let from = self.entry_path(old_dir, old_name)?;

@@ -88,13 +88,25 @@ fn status(ok: bool) -> c_int {
     }
 }
 
-unsafe extern "C" fn read(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, buf: *mut c_void, size: ll::lfs_size_t) -> c_int {
+unsafe extern "C" fn read(
+    c: *const ll::lfs_config,
+    block: ll::lfs_block_t,
+    off: ll::lfs_off_t,
+    buf: *mut c_void,
+    size: ll::lfs_size_t,
+) -> c_int {
     // SAFETY: littlefs passes its config and a buffer of `size` bytes.
     let (disk, buf) = unsafe { (disk(c), slice::from_raw_parts_mut(buf as *mut u8, size as usize)) };
     status(disk.read(block as usize, off as usize, buf))
 }
 
-unsafe extern "C" fn prog(c: *const ll::lfs_config, block: ll::lfs_block_t, off: ll::lfs_off_t, buf: *const c_void, size: ll::lfs_size_t) -> c_int {
+unsafe extern "C" fn prog(
+    c: *const ll::lfs_config,
+    block: ll::lfs_block_t,
+    off: ll::lfs_off_t,
+    buf: *const c_void,
+    size: ll::lfs_size_t,
+) -> c_int {
     // SAFETY: as in `read`, the other way round.
     let (disk, data) = unsafe { (disk(c), slice::from_raw_parts(buf as *const u8, size as usize)) };
     status(disk.prog(block as usize, off as usize, data))
@@ -213,7 +225,15 @@ impl Lfs {
     pub fn get_attr(&mut self, path: &[u8], kind: u8, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `buf` holds `buf.len()` bytes.
-        let n = unsafe { ll::lfs_getattr(&mut self.inner.lfs, p.as_ptr() as *const _, kind, buf.as_mut_ptr() as *mut c_void, buf.len() as u32) };
+        let n = unsafe {
+            ll::lfs_getattr(
+                &mut self.inner.lfs,
+                p.as_ptr() as *const _,
+                kind,
+                buf.as_mut_ptr() as *mut c_void,
+                buf.len() as u32,
+            )
+        };
         if n == ll::lfs_error_LFS_ERR_NOATTR {
             return Ok(None);
         }
@@ -224,7 +244,15 @@ impl Lfs {
     pub fn set_attr(&mut self, path: &[u8], kind: u8, value: &[u8]) -> Result<(), Errno> {
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `value` readable for its length.
-        unsafe { check(ll::lfs_setattr(&mut self.inner.lfs, p.as_ptr() as *const _, kind, value.as_ptr() as *const c_void, value.len() as u32))? };
+        unsafe {
+            check(ll::lfs_setattr(
+                &mut self.inner.lfs,
+                p.as_ptr() as *const _,
+                kind,
+                value.as_ptr() as *const c_void,
+                value.len() as u32,
+            ))?
+        };
         Ok(())
     }
 
@@ -281,15 +309,26 @@ impl Lfs {
     }
 
     /// Opens `path` with `flags`, runs `f` on the open file, and closes it (committing).
-    pub fn with_file<R>(&mut self, path: &[u8], flags: u32, f: impl FnOnce(&mut OpenFile<'_>) -> Result<R, Errno>) -> Result<R, Errno> {
+    pub fn with_file<R>(
+        &mut self,
+        path: &[u8],
+        flags: u32,
+        f: impl FnOnce(&mut OpenFile<'_>) -> Result<R, Errno>,
+    ) -> Result<R, Errno> {
         let p = c_path(path);
         let inner = &mut *self.inner;
-        let cfg = ll::lfs_file_config { buffer: inner.file_buf.as_mut_ptr() as *mut c_void, attrs: ptr::null_mut(), attr_count: 0 };
+        let cfg = ll::lfs_file_config {
+            buffer: inner.file_buf.as_mut_ptr() as *mut c_void,
+            attrs: ptr::null_mut(),
+            attr_count: 0,
+        };
         // SAFETY: plain C data littlefs initialises in lfs_file_opencfg.
         let mut file: ll::lfs_file_t = unsafe { core::mem::zeroed() };
         // SAFETY: mounted filesystem, NUL-terminated path; `cfg` and its buffer outlive the
         // open file, which is closed before this function returns.
-        unsafe { check(ll::lfs_file_opencfg(&mut inner.lfs, &mut file, p.as_ptr() as *const _, flags as c_int, &cfg))? };
+        unsafe {
+            check(ll::lfs_file_opencfg(&mut inner.lfs, &mut file, p.as_ptr() as *const _, flags as c_int, &cfg))?
+        };
         let mut open = OpenFile { lfs: &mut inner.lfs, file: &mut file };
         let result = f(&mut open);
         // SAFETY: the file was opened above and is closed once.
@@ -325,14 +364,18 @@ impl OpenFile<'_> {
     /// Reads up to `buf.len()` bytes.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
         // SAFETY: the file is open and `buf` holds `buf.len()` bytes.
-        let n = unsafe { check(ll::lfs_file_read(self.lfs, self.file, buf.as_mut_ptr() as *mut c_void, buf.len() as u32))? };
+        let n = unsafe {
+            check(ll::lfs_file_read(self.lfs, self.file, buf.as_mut_ptr() as *mut c_void, buf.len() as u32))?
+        };
         Ok(n as usize)
     }
 
     /// Writes all of `data`.
     pub fn write(&mut self, data: &[u8]) -> Result<usize, Errno> {
         // SAFETY: the file is open and `data` is readable for its length.
-        let n = unsafe { check(ll::lfs_file_write(self.lfs, self.file, data.as_ptr() as *const c_void, data.len() as u32))? };
+        let n = unsafe {
+            check(ll::lfs_file_write(self.lfs, self.file, data.as_ptr() as *const c_void, data.len() as u32))?
+        };
         Ok(n as usize)
     }
 
@@ -355,5 +398,6 @@ pub mod flags {
     /// Read and write.
     pub const RDWR: u32 = ll::lfs_open_flags_LFS_O_RDWR as u32;
     /// Create; fail if it exists.
-    pub const CREATE_NEW: u32 = (ll::lfs_open_flags_LFS_O_WRONLY | ll::lfs_open_flags_LFS_O_CREAT | ll::lfs_open_flags_LFS_O_EXCL) as u32;
+    pub const CREATE_NEW: u32 =
+        (ll::lfs_open_flags_LFS_O_WRONLY | ll::lfs_open_flags_LFS_O_CREAT | ll::lfs_open_flags_LFS_O_EXCL) as u32;
 }

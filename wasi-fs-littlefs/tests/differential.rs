@@ -153,7 +153,8 @@ impl Model {
                     (Some(_), Node::Dir) => return Err(Errno::NOTDIR),
                     _ => {}
                 }
-                let moved: Vec<(Path, Node)> = self.0.iter().filter(|(k, _)| k.starts_with(from)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let moved: Vec<(Path, Node)> =
+                    self.0.iter().filter(|(k, _)| k.starts_with(from)).map(|(k, v)| (k.clone(), v.clone())).collect();
                 self.0.retain(|k, _| !(k.starts_with(from) || k.starts_with(to) && k.len() > to.len()));
                 for (k, v) in moved {
                     let mut nk = to.clone();

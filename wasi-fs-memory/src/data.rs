@@ -65,7 +65,12 @@ impl Data {
 
     /// Hands `sink` up to `len` bytes at `offset` where they lie (zeros for holes); returns
     /// how many it took, stopping at its first error (which is returned if none was taken).
-    pub fn read_in_place(&self, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), wasi_core::Errno>) -> Result<usize, wasi_core::Errno> {
+    pub fn read_in_place(
+        &self,
+        offset: u64,
+        len: usize,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), wasi_core::Errno>,
+    ) -> Result<usize, wasi_core::Errno> {
         if offset >= self.size {
             return Ok(0);
         }
@@ -95,7 +100,12 @@ impl Data {
     /// file; the caller has checked the quota. Returns the bytes written and the bytes of
     /// storage that took. A `fill` error ends the write there, leaving that piece as it was;
     /// the error is returned if nothing was written.
-    pub fn write_with(&mut self, offset: u64, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), wasi_core::Errno>) -> (Result<usize, wasi_core::Errno>, u64) {
+    pub fn write_with(
+        &mut self,
+        offset: u64,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> Result<(), wasi_core::Errno>,
+    ) -> (Result<usize, wasi_core::Errno>, u64) {
         let mut done = 0usize;
         let mut grew = 0u64;
         while done < len {
@@ -221,7 +231,11 @@ mod tests {
         let mut calls = 0;
         let stopped = d.read_in_place(0, 100, &mut |_| {
             calls += 1;
-            if calls == 2 { Err(wasi_core::Errno::FAULT) } else { Ok(()) }
+            if calls == 2 {
+                Err(wasi_core::Errno::FAULT)
+            } else {
+                Ok(())
+            }
         });
         assert_eq!(stopped, Ok(3), "the bytes lent before the error");
         assert_eq!(d.read_in_place(0, 10, &mut |_| Err(wasi_core::Errno::FAULT)), Err(wasi_core::Errno::FAULT));

@@ -133,7 +133,14 @@ impl MemoryFs {
 
     /// Writes `len` bytes at `offset` that `fill` puts in place: the quota is taken for all
     /// of them first and what a failed `fill` left unwritten is given back.
-    fn write_pieces(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Result<usize, Errno> {
+    fn write_pieces(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>,
+    ) -> Result<usize, Errno> {
         offset.checked_add(len as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
         let growth = match &self.node(ino)?.content {
             Content::File(d) => d.growth(offset, len),
@@ -160,7 +167,13 @@ impl MemoryFs {
     }
 
     /// Removes the entry `name` of `dir` for `unlink`/`rmdir`, after `check` approves the node.
-    fn remove_entry(&mut self, dir: Ino, name: &[u8], now: Timestamp, check: impl Fn(&Node) -> Result<(), Errno>) -> Result<(), Errno> {
+    fn remove_entry(
+        &mut self,
+        dir: Ino,
+        name: &[u8],
+        now: Timestamp,
+        check: impl Fn(&Node) -> Result<(), Errno>,
+    ) -> Result<(), Errno> {
         let ino = self.dir(dir)?.get(name).ok_or(Errno::NOENT)?;
         check(self.node(ino)?)?;
         self.dir_mut(dir)?.remove(name);
@@ -203,7 +216,16 @@ impl VirtualFs for MemoryFs {
             Content::Dir(_) => 4096,
             Content::Symlink(t) => t.len() as u64,
         };
-        Ok(Filestat { dev: 0, ino, filetype: n.filetype(), nlink: n.nlink, size, atim: n.atim, mtim: n.mtim, ctim: n.ctim })
+        Ok(Filestat {
+            dev: 0,
+            ino,
+            filetype: n.filetype(),
+            nlink: n.nlink,
+            size,
+            atim: n.atim,
+            mtim: n.mtim,
+            ctim: n.ctim,
+        })
     }
 
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
@@ -214,7 +236,13 @@ impl VirtualFs for MemoryFs {
         }
     }
 
-    fn read_in_place(&mut self, ino: Ino, offset: u64, len: usize, sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn read_in_place(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         Some(match self.node(ino).map(|n| &n.content) {
             Ok(Content::File(d)) => d.read_in_place(offset, len, sink),
             Ok(Content::Dir(_)) => Err(Errno::ISDIR),
@@ -227,7 +255,14 @@ impl VirtualFs for MemoryFs {
         self.write_pieces(ino, offset, data.len(), now, &mut Data::from_slice(data))
     }
 
-    fn write_in_place(&mut self, ino: Ino, offset: u64, len: usize, now: Timestamp, fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>) -> Option<Result<usize, Errno>> {
+    fn write_in_place(
+        &mut self,
+        ino: Ino,
+        offset: u64,
+        len: usize,
+        now: Timestamp,
+        fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>,
+    ) -> Option<Result<usize, Errno>> {
         Some(self.write_pieces(ino, offset, len, now, fill))
     }
 
@@ -247,7 +282,13 @@ impl VirtualFs for MemoryFs {
         Ok(())
     }
 
-    fn set_times(&mut self, ino: Ino, atim: Option<Timestamp>, mtim: Option<Timestamp>, now: Timestamp) -> Result<(), Errno> {
+    fn set_times(
+        &mut self,
+        ino: Ino,
+        atim: Option<Timestamp>,
+        mtim: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         let node = self.node_mut(ino)?;
         if let Some(t) = atim {
             node.atim = t;
@@ -319,7 +360,14 @@ impl VirtualFs for MemoryFs {
         })
     }
 
-    fn rename(&mut self, old_dir: Ino, old_name: &[u8], new_dir: Ino, new_name: &[u8], now: Timestamp) -> Result<(), Errno> {
+    fn rename(
+        &mut self,
+        old_dir: Ino,
+        old_name: &[u8],
+        new_dir: Ino,
+        new_name: &[u8],
+        now: Timestamp,
+    ) -> Result<(), Errno> {
         Self::check_name(new_name)?;
         let ino = self.dir(old_dir)?.get(old_name).ok_or(Errno::NOENT)?;
         let moving_dir = matches!(self.node(ino)?.content, Content::Dir(_));

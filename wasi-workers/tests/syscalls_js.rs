@@ -6,7 +6,8 @@ use wasi_core::wasi_abi::FUNCTIONS;
 #[test]
 fn syscalls_js_lists_every_function() {
     let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/js/syscalls.js")).unwrap();
-    let listed: Vec<&str> = js.lines().map(str::trim).filter_map(|l| l.strip_prefix('\'')?.strip_suffix("',")).collect();
+    let listed: Vec<&str> =
+        js.lines().map(str::trim).filter_map(|l| l.strip_prefix('\'')?.strip_suffix("',")).collect();
     let want: Vec<&str> = FUNCTIONS.iter().map(|f| f.name).collect();
     assert_eq!(listed, want);
 }
@@ -18,7 +19,13 @@ fn errno_names_in_wasi_js_are_the_witx_errnos_in_order() {
     let names: Vec<&str> = line.split('\'').nth(1).unwrap().split(' ').collect();
     let want: Vec<String> = wasi_core::Errno::ALL
         .iter()
-        .map(|e| if *e == wasi_core::Errno::SUCCESS { "SUCCESS".to_string() } else { format!("E{}", e.name().to_uppercase()) })
+        .map(|e| {
+            if *e == wasi_core::Errno::SUCCESS {
+                "SUCCESS".to_string()
+            } else {
+                format!("E{}", e.name().to_uppercase())
+            }
+        })
         .collect();
     assert_eq!(names, want);
 }

@@ -179,7 +179,8 @@ pub fn read_to_end(fd: wasi::Fd) -> Vec<u8> {
 pub fn pread(fd: wasi::Fd, len: usize, offset: u64) -> Vec<u8> {
     let mut buf = vec![0u8; len];
     // SAFETY: the iovec points into `buf`.
-    let n = unsafe { wasi::fd_pread(fd, &[wasi::Iovec { buf: buf.as_mut_ptr(), buf_len: len }], offset) }.expect("fd_pread");
+    let n = unsafe { wasi::fd_pread(fd, &[wasi::Iovec { buf: buf.as_mut_ptr(), buf_len: len }], offset) }
+        .expect("fd_pread");
     assert!(n <= len);
     buf.truncate(n);
     buf
@@ -196,7 +197,8 @@ pub fn read_file(dir: wasi::Fd, name: &str) -> Vec<u8> {
 /// `path_filestat_get` without following a last symlink.
 pub fn lstat(dir: wasi::Fd, path: &str) -> wasi::Filestat {
     // SAFETY: WASI call with a valid path.
-    unsafe { wasi::path_filestat_get(dir, 0, path) }.unwrap_or_else(|e| panic!("path_filestat_get({path}): {}", e.name()))
+    unsafe { wasi::path_filestat_get(dir, 0, path) }
+        .unwrap_or_else(|e| panic!("path_filestat_get({path}): {}", e.name()))
 }
 
 /// One `fd_readdir` call into a fresh buffer of `len` bytes; returns the bytes the host used.

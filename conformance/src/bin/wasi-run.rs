@@ -78,7 +78,17 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
             },
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            _ => return Ok(Options { mounts, env, argv0, littlefs, capacity, program: PathBuf::from(arg), args: argv.collect() }),
+            _ => {
+                return Ok(Options {
+                    mounts,
+                    env,
+                    argv0,
+                    littlefs,
+                    capacity,
+                    program: PathBuf::from(arg),
+                    args: argv.collect(),
+                })
+            }
         }
     }
 }
@@ -133,7 +143,9 @@ fn build(opts: &Options) -> Result<WasiCtx, String> {
             }
             Source::Image(file) => {
                 let image = std::fs::read(file).map_err(|e| format!("--image {}: {e}", file.display()))?;
-                Box::new(LittleFs::from_image(image, *read_only).map_err(|e| format!("--image {}: {e}", file.display()))?)
+                Box::new(
+                    LittleFs::from_image(image, *read_only).map_err(|e| format!("--image {}: {e}", file.display()))?,
+                )
             }
         };
         let id = b.backend(fs);

@@ -66,7 +66,12 @@ impl WasiCtx {
     }
 
     /// Returns the number of environment variables and the size of their data.
-    pub fn environ_sizes_get(&mut self, mem: &mut dyn GuestMemory, environc: u32, environ_buf_size: u32) -> Result<(), Errno> {
+    pub fn environ_sizes_get(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        environc: u32,
+        environ_buf_size: u32,
+    ) -> Result<(), Errno> {
         self.env.write_sizes(mem, environc, environ_buf_size)
     }
 }

@@ -24,7 +24,13 @@ impl WasiCtx {
     }
 
     /// Returns the time value of a clock.
-    pub fn clock_time_get(&mut self, mem: &mut dyn GuestMemory, id: u32, _precision: u64, time: u32) -> Result<(), Errno> {
+    pub fn clock_time_get(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        id: u32,
+        _precision: u64,
+        time: u32,
+    ) -> Result<(), Errno> {
         let now = self.clock_now(Clockid::try_from(id)?)?;
         put_u64(mem, time, now)
     }

@@ -69,7 +69,12 @@ fn reported_rights(desc: &Desc) -> (Rights, Rights) {
 
 /// Turns `fst_flags` and the given times into what to set (`None`: leave as is).
 /// Both a time and `*_NOW` for the same field is `EINVAL`.
-pub(crate) fn times(atim: u64, mtim: u64, fst: u32, now: Timestamp) -> Result<(Option<Timestamp>, Option<Timestamp>), Errno> {
+pub(crate) fn times(
+    atim: u64,
+    mtim: u64,
+    fst: u32,
+    now: Timestamp,
+) -> Result<(Option<Timestamp>, Option<Timestamp>), Errno> {
     let fst = Fstflags::from_bits(u16::try_from(fst).map_err(|_| Errno::INVAL)?).ok_or(Errno::INVAL)?;
     let pick = |set: Fstflags, set_now: Fstflags, value: u64| match (fst.contains(set), fst.contains(set_now)) {
         (true, true) => Err(Errno::INVAL),
@@ -121,7 +126,13 @@ impl WasiCtx {
     }
 
     /// Drops rights from an fd; asking for a right it does not hold is `ENOTCAPABLE`.
-    pub fn fd_fdstat_set_rights(&mut self, _mem: &mut dyn GuestMemory, fd: u32, fs_rights_base: u64, fs_rights_inheriting: u64) -> Result<(), Errno> {
+    pub fn fd_fdstat_set_rights(
+        &mut self,
+        _mem: &mut dyn GuestMemory,
+        fd: u32,
+        fs_rights_base: u64,
+        fs_rights_inheriting: u64,
+    ) -> Result<(), Errno> {
         let desc = self.fds.get_mut(fd)?;
         let base = Rights::from_bits(fs_rights_base).ok_or(Errno::INVAL)?;
         let inheriting = Rights::from_bits(fs_rights_inheriting).ok_or(Errno::INVAL)?;
@@ -146,7 +157,13 @@ impl WasiCtx {
 
     /// Copies a preopen's guest path (no NUL); a short buffer is `ENAMETOOLONG`, a fd that
     /// is not a preopen `ENOTDIR`, as wasmtime answers.
-    pub fn fd_prestat_dir_name(&mut self, mem: &mut dyn GuestMemory, fd: u32, path: u32, path_len: u32) -> Result<(), Errno> {
+    pub fn fd_prestat_dir_name(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+    ) -> Result<(), Errno> {
         match &self.fds.get(fd)?.kind {
             Kind::Dir { preopen: Some(name), .. } => {
                 if name.len() > path_len as usize {
@@ -172,7 +189,14 @@ impl WasiCtx {
     }
 
     /// Advice is accepted and ignored: in-memory backends have no cache to steer.
-    pub fn fd_advise(&mut self, _mem: &mut dyn GuestMemory, fd: u32, offset: u64, len: u64, advice: u32) -> Result<(), Errno> {
+    pub fn fd_advise(
+        &mut self,
+        _mem: &mut dyn GuestMemory,
+        fd: u32,
+        offset: u64,
+        len: u64,
+        advice: u32,
+    ) -> Result<(), Errno> {
         Advice::try_from(u8::try_from(advice).map_err(|_| Errno::INVAL)?)?;
         self.file_fd(fd, Rights::FD_ADVISE)?;
         offset.checked_add(len).ok_or(Errno::INVAL)?;
@@ -214,7 +238,9 @@ impl WasiCtx {
         desc.require(Rights::FD_FILESTAT_GET)?;
         let st = match desc.inode() {
             Some((mount, ino)) => self.stat(mount, ino)?,
-            None => Filestat { dev: 0, ino: 0, filetype: desc.filetype(), nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 },
+            None => {
+                Filestat { dev: 0, ino: 0, filetype: desc.filetype(), nlink: 0, size: 0, atim: 0, mtim: 0, ctim: 0 }
+            }
         };
         mem.write(buf, &st.encode())
     }
@@ -234,7 +260,14 @@ impl WasiCtx {
     }
 
     /// Sets the access and modification times of an open file or directory.
-    pub fn fd_filestat_set_times(&mut self, _mem: &mut dyn GuestMemory, fd: u32, atim: u64, mtim: u64, fst_flags: u32) -> Result<(), Errno> {
+    pub fn fd_filestat_set_times(
+        &mut self,
+        _mem: &mut dyn GuestMemory,
+        fd: u32,
+        atim: u64,
+        mtim: u64,
+        fst_flags: u32,
+    ) -> Result<(), Errno> {
         let now = self.now();
         let (atim, mtim) = times(atim, mtim, fst_flags, now)?;
         let desc = self.fds.get(fd)?;
@@ -244,4 +277,3 @@ impl WasiCtx {
         self.fs(mount).set_times(ino, atim, mtim, now)
     }
 }
-

@@ -54,7 +54,14 @@ impl WasiCtx {
     }
 
     /// Reads file data at `pos` into one guest buffer; returns the bytes read.
-    fn read_iov(&mut self, mem: &mut dyn GuestMemory, mount: Mount, ino: Ino, pos: u64, iov: Iovec) -> Result<usize, Errno> {
+    fn read_iov(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        mount: Mount,
+        ino: Ino,
+        pos: u64,
+        iov: Iovec,
+    ) -> Result<usize, Errno> {
         let fs = &mut *self.backends[mount.backend];
         if let Some(direct) = mem.direct() {
             let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
@@ -84,7 +91,15 @@ impl WasiCtx {
     }
 
     /// Writes one guest buffer to a file at `pos`; returns the bytes written.
-    fn write_iov(&mut self, mem: &mut dyn GuestMemory, mount: Mount, ino: Ino, pos: u64, iov: Iovec, now: Timestamp) -> Result<usize, Errno> {
+    fn write_iov(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        mount: Mount,
+        ino: Ino,
+        pos: u64,
+        iov: Iovec,
+        now: Timestamp,
+    ) -> Result<usize, Errno> {
         if pos.checked_add(u64::from(iov.buf_len)).is_none_or(|end| end > MAX_OFFSET) {
             return Err(Errno::FBIG);
         }
@@ -162,7 +177,14 @@ impl WasiCtx {
     }
 
     /// `fd_read`/`fd_pread` on a file: fills the buffers in order until a short read.
-    fn read_file(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, at: Option<u64>) -> Result<usize, Errno> {
+    fn read_file(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        at: Option<u64>,
+    ) -> Result<usize, Errno> {
         let desc = self.fds.get(fd)?;
         let (mount, ino, pos) = match desc.kind {
             Kind::File { readable: false, .. } => return Err(Errno::BADF),
@@ -177,7 +199,8 @@ impl WasiCtx {
         };
         desc.require(if at.is_some() { Rights::FD_READ | Rights::FD_SEEK } else { Rights::FD_READ })?;
         let start = at.unwrap_or(pos);
-        let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
+        let total =
+            self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
         if at.is_none() {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
                 *pos = start + total as u64;
@@ -187,7 +210,14 @@ impl WasiCtx {
     }
 
     /// `fd_write`/`fd_pwrite`: files, stdout and stderr.
-    fn write_fd(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, at: At) -> Result<usize, Errno> {
+    fn write_fd(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        at: At,
+    ) -> Result<usize, Errno> {
         let desc = self.fds.get(fd)?;
         let (mount, ino, pos) = match desc.kind {
             Kind::File { writable: false, .. } => return Err(Errno::BADF),
@@ -211,7 +241,9 @@ impl WasiCtx {
             At::Offset(offset) => offset,
             At::Cursor => pos,
         };
-        let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.write_iov(mem, mount, ino, start + done, iov, now))?;
+        let total = self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| {
+            ctx.write_iov(mem, mount, ino, start + done, iov, now)
+        })?;
         if let At::Cursor = at {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
                 *pos = start + total as u64;
@@ -221,13 +253,28 @@ impl WasiCtx {
     }
 
     /// Reads from an fd at its position.
-    pub fn fd_read(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, nread: u32) -> Result<(), Errno> {
+    pub fn fd_read(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nread: u32,
+    ) -> Result<(), Errno> {
         let n = self.read_file(mem, fd, iovs, iovs_len, None)?;
         put_u32(mem, nread, n as u32)
     }
 
     /// Reads from a file at an offset, leaving its position alone.
-    pub fn fd_pread(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32) -> Result<(), Errno> {
+    pub fn fd_pread(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nread: u32,
+    ) -> Result<(), Errno> {
         if offset > MAX_OFFSET {
             return Err(Errno::INVAL);
         }
@@ -236,13 +283,28 @@ impl WasiCtx {
     }
 
     /// Writes to an fd at its position (at the end in append mode).
-    pub fn fd_write(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32) -> Result<(), Errno> {
+    pub fn fd_write(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        nwritten: u32,
+    ) -> Result<(), Errno> {
         let n = self.write_fd(mem, fd, iovs, iovs_len, At::Cursor)?;
         put_u32(mem, nwritten, n as u32)
     }
 
     /// Writes to a file at an offset, leaving its position alone.
-    pub fn fd_pwrite(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32) -> Result<(), Errno> {
+    pub fn fd_pwrite(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        iovs: u32,
+        iovs_len: u32,
+        offset: u64,
+        nwritten: u32,
+    ) -> Result<(), Errno> {
         if offset > MAX_OFFSET {
             return Err(Errno::INVAL);
         }
@@ -260,7 +322,14 @@ impl WasiCtx {
     }
 
     /// Moves a file's position; a resulting negative offset is `EINVAL`.
-    pub fn fd_seek(&mut self, mem: &mut dyn GuestMemory, fd: u32, offset: u64, whence: u32, newoffset: u32) -> Result<(), Errno> {
+    pub fn fd_seek(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        offset: u64,
+        whence: u32,
+        newoffset: u32,
+    ) -> Result<(), Errno> {
         let whence = Whence::try_from(u8::try_from(whence).map_err(|_| Errno::INVAL)?)?;
         let (mount, ino, pos) = self.seekable(fd)?;
         let only_tell = whence == Whence::Cur && offset == 0;

@@ -13,7 +13,15 @@ use crate::vfs::{Ino, NewNode};
 
 impl WasiCtx {
     /// Resolves a guest path relative to directory fd `fd`, which must hold `rights`.
-    fn lookup_path(&mut self, mem: &dyn GuestMemory, fd: u32, rights: Rights, path: u32, path_len: u32, follow: bool) -> Result<(Mount, Resolved), Errno> {
+    fn lookup_path(
+        &mut self,
+        mem: &dyn GuestMemory,
+        fd: u32,
+        rights: Rights,
+        path: u32,
+        path_len: u32,
+        follow: bool,
+    ) -> Result<(Mount, Resolved), Errno> {
         let (mount, dir) = self.dir_fd(fd, rights)?;
         let path = read_path(mem, path, path_len)?;
         let resolved = resolve(self.fs(mount), dir, &path, follow)?;
@@ -21,7 +29,13 @@ impl WasiCtx {
     }
 
     /// Creates a directory.
-    pub fn path_create_directory(&mut self, mem: &mut dyn GuestMemory, fd: u32, path: u32, path_len: u32) -> Result<(), Errno> {
+    pub fn path_create_directory(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+    ) -> Result<(), Errno> {
         let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_CREATE_DIRECTORY, path, path_len, false)?;
         writable(mount)?;
         if r.found.is_some() {
@@ -32,7 +46,13 @@ impl WasiCtx {
     }
 
     /// Removes an empty directory.
-    pub fn path_remove_directory(&mut self, mem: &mut dyn GuestMemory, fd: u32, path: u32, path_len: u32) -> Result<(), Errno> {
+    pub fn path_remove_directory(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+    ) -> Result<(), Errno> {
         let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_REMOVE_DIRECTORY, path, path_len, false)?;
         writable(mount)?;
         let (_, filetype) = r.existing()?;
@@ -44,7 +64,13 @@ impl WasiCtx {
     }
 
     /// Removes a file or symlink.
-    pub fn path_unlink_file(&mut self, mem: &mut dyn GuestMemory, fd: u32, path: u32, path_len: u32) -> Result<(), Errno> {
+    pub fn path_unlink_file(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+    ) -> Result<(), Errno> {
         let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_UNLINK_FILE, path, path_len, false)?;
         writable(mount)?;
         if r.existing()?.1 == Filetype::Directory {
@@ -56,7 +82,15 @@ impl WasiCtx {
 
     /// Creates a symlink at `new_path` (relative to `fd`) pointing at `old_path`, which is
     /// stored as given and only checked when followed.
-    pub fn path_symlink(&mut self, mem: &mut dyn GuestMemory, old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32) -> Result<(), Errno> {
+    pub fn path_symlink(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        old_path: u32,
+        old_path_len: u32,
+        fd: u32,
+        new_path: u32,
+        new_path_len: u32,
+    ) -> Result<(), Errno> {
         let target = read_path(mem, old_path, old_path_len)?;
         let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_SYMLINK, new_path, new_path_len, false)?;
         writable(mount)?;
@@ -77,7 +111,16 @@ impl WasiCtx {
     }
 
     /// Reads a symlink's target, truncated to the buffer, and returns the bytes written.
-    pub fn path_readlink(&mut self, mem: &mut dyn GuestMemory, fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32) -> Result<(), Errno> {
+    pub fn path_readlink(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+        buf: u32,
+        buf_len: u32,
+        bufused: u32,
+    ) -> Result<(), Errno> {
         let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_READLINK, path, path_len, false)?;
         let (ino, filetype) = r.existing()?;
         if filetype != Filetype::SymbolicLink {
@@ -90,7 +133,15 @@ impl WasiCtx {
     }
 
     /// Resolves the destination of a link or rename: its parent and a free or replaceable name.
-    fn destination(&mut self, mem: &dyn GuestMemory, fd: u32, rights: Rights, path: u32, path_len: u32, source: Mount) -> Result<Resolved, Errno> {
+    fn destination(
+        &mut self,
+        mem: &dyn GuestMemory,
+        fd: u32,
+        rights: Rights,
+        path: u32,
+        path_len: u32,
+        source: Mount,
+    ) -> Result<Resolved, Errno> {
         let (mount, r) = self.lookup_path(mem, fd, rights, path, path_len, false)?;
         if mount.backend != source.backend {
             return Err(Errno::XDEV);
@@ -100,7 +151,17 @@ impl WasiCtx {
     }
 
     /// Creates a hard link to an existing file or symlink (never following it).
-    pub fn path_link(&mut self, mem: &mut dyn GuestMemory, old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32) -> Result<(), Errno> {
+    pub fn path_link(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        old_fd: u32,
+        old_flags: u32,
+        old_path: u32,
+        old_path_len: u32,
+        new_fd: u32,
+        new_path: u32,
+        new_path_len: u32,
+    ) -> Result<(), Errno> {
         // Linking through a symlink is refused, as wasmtime does: the link names the symlink.
         let old_flags: Lookupflags = flags(old_flags.into())?;
         if old_flags.contains(Lookupflags::SYMLINK_FOLLOW) {
@@ -127,7 +188,16 @@ impl WasiCtx {
     }
 
     /// Renames a file or directory, replacing the destination as POSIX `rename` does.
-    pub fn path_rename(&mut self, mem: &mut dyn GuestMemory, fd: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32) -> Result<(), Errno> {
+    pub fn path_rename(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        old_path: u32,
+        old_path_len: u32,
+        new_fd: u32,
+        new_path: u32,
+        new_path_len: u32,
+    ) -> Result<(), Errno> {
         let (mount, src) = self.lookup_path(mem, fd, Rights::PATH_RENAME_SOURCE, old_path, old_path_len, false)?;
         writable(mount)?;
         let (ino, filetype) = src.existing()?;
@@ -139,7 +209,9 @@ impl WasiCtx {
         }
         match dst.found {
             Some((dst_ino, _)) if dst_ino == ino => return Ok(()),
-            Some((_, dst_type)) if filetype == Filetype::Directory && dst_type != Filetype::Directory => return Err(Errno::NOTDIR),
+            Some((_, dst_type)) if filetype == Filetype::Directory && dst_type != Filetype::Directory => {
+                return Err(Errno::NOTDIR)
+            }
             Some((_, Filetype::Directory)) if filetype != Filetype::Directory => return Err(Errno::ISDIR),
             _ => {}
         }
@@ -151,14 +223,32 @@ impl WasiCtx {
     }
 
     /// Returns the attributes of a file, directory or (without following) symlink.
-    pub fn path_filestat_get(&mut self, mem: &mut dyn GuestMemory, fd: u32, flags_: u32, path: u32, path_len: u32, buf: u32) -> Result<(), Errno> {
+    pub fn path_filestat_get(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        flags_: u32,
+        path: u32,
+        path_len: u32,
+        buf: u32,
+    ) -> Result<(), Errno> {
         let (mount, ino) = self.existing_at(mem, fd, Rights::PATH_FILESTAT_GET, flags_, path, path_len)?;
         let st = self.stat(mount, ino)?;
         mem.write(buf, &st.encode())
     }
 
     /// Sets the access and modification times of a path.
-    pub fn path_filestat_set_times(&mut self, mem: &mut dyn GuestMemory, fd: u32, flags_: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32) -> Result<(), Errno> {
+    pub fn path_filestat_set_times(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        flags_: u32,
+        path: u32,
+        path_len: u32,
+        atim: u64,
+        mtim: u64,
+        fst_flags: u32,
+    ) -> Result<(), Errno> {
         let now = self.now();
         let (atim, mtim) = times(atim, mtim, fst_flags, now)?;
         let (mount, ino) = self.existing_at(mem, fd, Rights::PATH_FILESTAT_SET_TIMES, flags_, path, path_len)?;
@@ -167,7 +257,15 @@ impl WasiCtx {
     }
 
     /// Resolves a path that must exist, following a final symlink per `lookupflags`.
-    fn existing_at(&mut self, mem: &dyn GuestMemory, fd: u32, rights: Rights, lookupflags: u32, path: u32, path_len: u32) -> Result<(Mount, Ino), Errno> {
+    fn existing_at(
+        &mut self,
+        mem: &dyn GuestMemory,
+        fd: u32,
+        rights: Rights,
+        lookupflags: u32,
+        path: u32,
+        path_len: u32,
+    ) -> Result<(Mount, Ino), Errno> {
         let lookupflags: Lookupflags = flags(lookupflags.into())?;
         let follow = lookupflags.contains(Lookupflags::SYMLINK_FOLLOW);
         let (mount, r) = self.lookup_path(mem, fd, rights, path, path_len, follow)?;

@@ -66,14 +66,23 @@ impl WasiCtx {
                 _ => return Err(Errno::BADF),
             },
             SubscriptionU::FdWrite(fd) => match self.fds.get(fd)?.kind {
-                Kind::Stdout | Kind::Stderr | Kind::File { .. } => Wait::Ready(Eventtype::FdWrite, 1, Eventrwflags::empty()),
+                Kind::Stdout | Kind::Stderr | Kind::File { .. } => {
+                    Wait::Ready(Eventtype::FdWrite, 1, Eventrwflags::empty())
+                }
                 _ => return Err(Errno::BADF),
             },
         })
     }
 
     /// Waits for at least one subscription to be ready and writes an event per ready one.
-    pub fn poll_oneoff(&mut self, mem: &mut dyn GuestMemory, in_: u32, out: u32, nsubscriptions: u32, nevents: u32) -> Result<(), Errno> {
+    pub fn poll_oneoff(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        in_: u32,
+        out: u32,
+        nsubscriptions: u32,
+        nevents: u32,
+    ) -> Result<(), Errno> {
         if nsubscriptions == 0 {
             return Err(Errno::INVAL);
         }
@@ -95,7 +104,15 @@ impl WasiCtx {
             }
             let expire_all = waits >= MAX_WAITS;
             if ready > 0 || expire_all {
-                let written = self.write_events(mem, in_, out, nsubscriptions, start, now, expire_all.then_some(earliest).flatten())?;
+                let written = self.write_events(
+                    mem,
+                    in_,
+                    out,
+                    nsubscriptions,
+                    start,
+                    now,
+                    expire_all.then_some(earliest).flatten(),
+                )?;
                 return put_u32(mem, nevents, written);
             }
             let timeout = earliest.map(|e| e - now);
@@ -110,7 +127,16 @@ impl WasiCtx {
 
     /// Writes the events of the subscriptions that are ready at `now` (and clocks due by
     /// `force_until`, when waiting was given up); returns how many.
-    fn write_events(&mut self, mem: &mut dyn GuestMemory, in_: u32, out: u32, n: u32, start: (u64, u64), now: u64, force_until: Option<u64>) -> Result<u32, Errno> {
+    fn write_events(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        in_: u32,
+        out: u32,
+        n: u32,
+        start: (u64, u64),
+        now: u64,
+        force_until: Option<u64>,
+    ) -> Result<u32, Errno> {
         let due = force_until.unwrap_or(now).max(now);
         let mut written = 0u32;
         for i in 0..n {

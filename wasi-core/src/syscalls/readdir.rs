@@ -24,7 +24,9 @@ struct Packer<'m> {
 impl Packer<'_> {
     /// Writes one entry, cut short at the end of the buffer; returns whether there is room left.
     fn push(&mut self, entry: DirEntry<'_>) -> bool {
-        let head = Dirent { d_next: entry.next, d_ino: entry.ino, d_namlen: entry.name.len() as u32, d_type: entry.filetype }.encode();
+        let head =
+            Dirent { d_next: entry.next, d_ino: entry.ino, d_namlen: entry.name.len() as u32, d_type: entry.filetype }
+                .encode();
         for part in [&head[..], entry.name] {
             let n = (part.len() as u32).min(self.left);
             if let Err(e) = self.mem.write(self.at, &part[..n as usize]) {
@@ -44,7 +46,15 @@ impl Packer<'_> {
 impl WasiCtx {
     /// Reads directory entries from `cookie` on; returns the bytes used (all of them if
     /// more entries may follow).
-    pub fn fd_readdir(&mut self, mem: &mut dyn GuestMemory, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32) -> Result<(), Errno> {
+    pub fn fd_readdir(
+        &mut self,
+        mem: &mut dyn GuestMemory,
+        fd: u32,
+        buf: u32,
+        buf_len: u32,
+        cookie: u64,
+        bufused: u32,
+    ) -> Result<(), Errno> {
         let desc = self.fds.get(fd)?;
         let (mount, dir) = dir_of(desc)?;
         desc.require(Rights::FD_READDIR)?;
@@ -63,7 +73,9 @@ impl WasiCtx {
         }
         if room {
             let from = cookie.saturating_sub(RESERVED_COOKIES);
-            fs.readdir(dir, from, &mut |e: DirEntry<'_>| packer.push(DirEntry { next: e.next.saturating_add(RESERVED_COOKIES), ..e }))?;
+            fs.readdir(dir, from, &mut |e: DirEntry<'_>| {
+                packer.push(DirEntry { next: e.next.saturating_add(RESERVED_COOKIES), ..e })
+            })?;
         }
         if let Some(e) = packer.error {
             return Err(e);

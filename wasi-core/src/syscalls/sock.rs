@@ -18,12 +18,29 @@ impl WasiCtx {
     }
 
     /// Receives a message from a socket.
-    pub fn sock_recv(&mut self, _mem: &mut dyn GuestMemory, fd: u32, _ri_data: u32, _ri_data_len: u32, _ri_flags: u32, _ro_datalen: u32, _ro_flags: u32) -> Result<(), Errno> {
+    pub fn sock_recv(
+        &mut self,
+        _mem: &mut dyn GuestMemory,
+        fd: u32,
+        _ri_data: u32,
+        _ri_data_len: u32,
+        _ri_flags: u32,
+        _ro_datalen: u32,
+        _ro_flags: u32,
+    ) -> Result<(), Errno> {
         self.not_a_socket(fd)
     }
 
     /// Sends a message on a socket.
-    pub fn sock_send(&mut self, _mem: &mut dyn GuestMemory, fd: u32, _si_data: u32, _si_data_len: u32, _si_flags: u32, _so_datalen: u32) -> Result<(), Errno> {
+    pub fn sock_send(
+        &mut self,
+        _mem: &mut dyn GuestMemory,
+        fd: u32,
+        _si_data: u32,
+        _si_data_len: u32,
+        _si_flags: u32,
+        _so_datalen: u32,
+    ) -> Result<(), Errno> {
         self.not_a_socket(fd)
     }
 

@@ -17,7 +17,14 @@ fn main() {
             userdata: 1,
             u: wasi::SubscriptionU {
                 tag: wasi::EVENTTYPE_CLOCK.raw(),
-                u: wasi::SubscriptionUU { clock: wasi::SubscriptionClock { id: wasi::CLOCKID_MONOTONIC, timeout: 10_000_000, precision: 0, flags: 0 } },
+                u: wasi::SubscriptionUU {
+                    clock: wasi::SubscriptionClock {
+                        id: wasi::CLOCKID_MONOTONIC,
+                        timeout: 10_000_000,
+                        precision: 0,
+                        flags: 0,
+                    },
+                },
             },
         };
         let mut event = std::mem::MaybeUninit::<wasi::Event>::uninit();

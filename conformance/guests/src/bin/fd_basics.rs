@@ -3,8 +3,8 @@
 //! `fd_advise`, `fd_allocate`, `fd_prestat_get`, `fd_prestat_dir_name`, `fd_renumber`.
 
 use conformance_guests::{
-    check_errno, check_raw, close, create_file, open, pread, scratch, write_all, ALL_RIGHTS, FILE_RO_RIGHTS, FILE_RW_RIGHTS,
-    FILE_WO_RIGHTS, OPENED_DIR_RIGHTS, PREOPEN_BASE, PREOPEN_INHERITING, SANDBOX,
+    check_errno, check_raw, close, create_file, open, pread, scratch, write_all, ALL_RIGHTS, FILE_RO_RIGHTS,
+    FILE_RW_RIGHTS, FILE_WO_RIGHTS, OPENED_DIR_RIGHTS, PREOPEN_BASE, PREOPEN_INHERITING, SANDBOX,
 };
 use wasi::wasi_snapshot_preview1 as raw;
 
@@ -88,7 +88,10 @@ fn main() {
         assert_eq!(pread(created, 4, 0), b"w");
         let created_wo = wasi::path_open(dir, 0, "made2", wasi::OFLAGS_CREAT, wasi::RIGHTS_FD_WRITE, 0, 0).unwrap();
         assert_eq!(rights(created_wo), (FILE_WO_RIGHTS, FILE_WO_RIGHTS), "asking for fd_write alone: write-only");
-        check_errno!(wasi::fd_read(created_wo, &[wasi::Iovec { buf: buf.as_mut_ptr(), buf_len: 1 }]), ERRNO_BADF | ERRNO_PERM);
+        check_errno!(
+            wasi::fd_read(created_wo, &[wasi::Iovec { buf: buf.as_mut_ptr(), buf_len: 1 }]),
+            ERRNO_BADF | ERRNO_PERM
+        );
         let trunc = wasi::path_open(dir, 0, "made", wasi::OFLAGS_TRUNC, wasi::RIGHTS_FD_READ, 0, 0).unwrap();
         assert_eq!(rights(trunc), (FILE_RW_RIGHTS, FILE_RW_RIGHTS), "TRUNC opens for writing");
         for fd in [none, created, created_wo, trunc] {
@@ -107,7 +110,9 @@ fn main() {
         assert_eq!(wasi::fd_fdstat_get(f).unwrap().fs_flags, wasi::FDFLAGS_NONBLOCK, "set_flags replaces the flags");
         wasi::fd_fdstat_set_flags(f, 0).unwrap();
         assert_eq!(wasi::fd_fdstat_get(f).unwrap().fs_flags, 0);
-        for sync in [wasi::FDFLAGS_SYNC, wasi::FDFLAGS_DSYNC, wasi::FDFLAGS_RSYNC, wasi::FDFLAGS_APPEND | wasi::FDFLAGS_SYNC] {
+        for sync in
+            [wasi::FDFLAGS_SYNC, wasi::FDFLAGS_DSYNC, wasi::FDFLAGS_RSYNC, wasi::FDFLAGS_APPEND | wasi::FDFLAGS_SYNC]
+        {
             check_errno!(wasi::fd_fdstat_set_flags(f, sync), ERRNO_INVAL);
         }
         assert_eq!(wasi::fd_fdstat_get(f).unwrap().fs_flags, 0, "a refused set_flags changes nothing");

@@ -129,7 +129,16 @@ fn main() {
         // Append mode: every write lands at the end whatever the position, the position
         // follows to the end, and fd_pwrite ignores its offset (Linux pwrite with
         // O_APPEND, as wasmtime: preview1_file_pread_pwrite.rs).
-        let app = wasi::path_open(dir, 0, "data", 0, wasi::RIGHTS_FD_WRITE | wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK, 0, wasi::FDFLAGS_APPEND).unwrap();
+        let app = wasi::path_open(
+            dir,
+            0,
+            "data",
+            0,
+            wasi::RIGHTS_FD_WRITE | wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK,
+            0,
+            wasi::FDFLAGS_APPEND,
+        )
+        .unwrap();
         assert_eq!(wasi::fd_fdstat_get(app).unwrap().fs_flags, wasi::FDFLAGS_APPEND);
         wasi::fd_seek(app, 2, wasi::WHENCE_SET).unwrap();
         write_all(app, b"++");
@@ -156,7 +165,10 @@ fn main() {
         assert_eq!(size(fd), 12, "refused writes wrote nothing");
         let wo = wasi::path_open(dir, 0, "data", 0, wasi::RIGHTS_FD_WRITE, 0, 0).unwrap();
         check_errno!(wasi::fd_read(wo, &[wasi::Iovec { buf: one.as_mut_ptr(), buf_len: 1 }]), ERRNO_BADF | ERRNO_PERM);
-        check_errno!(wasi::fd_pread(wo, &[wasi::Iovec { buf: one.as_mut_ptr(), buf_len: 1 }], 0), ERRNO_BADF | ERRNO_PERM);
+        check_errno!(
+            wasi::fd_pread(wo, &[wasi::Iovec { buf: one.as_mut_ptr(), buf_len: 1 }], 0),
+            ERRNO_BADF | ERRNO_PERM
+        );
         write_all(wo, b"W");
         assert_eq!(pread(fd, 1, 0), b"W");
 

@@ -39,7 +39,10 @@ fn main() {
         wasi::path_filestat_set_times(dir, 0, "d", 0, 0, wasi::FSTFLAGS_ATIM_NOW | wasi::FSTFLAGS_MTIM_NOW).unwrap();
         let d = wasi::path_filestat_get(dir, 0, "d").unwrap();
         assert!(d.atim > 1_600_000_000_000_000_000 && d.mtim > 1_600_000_000_000_000_000);
-        check_errno!(wasi::path_filestat_set_times(dir, 0, "f", 1, 1, wasi::FSTFLAGS_MTIM | wasi::FSTFLAGS_MTIM_NOW), ERRNO_INVAL);
+        check_errno!(
+            wasi::path_filestat_set_times(dir, 0, "f", 1, 1, wasi::FSTFLAGS_MTIM | wasi::FSTFLAGS_MTIM_NOW),
+            ERRNO_INVAL
+        );
         check_errno!(wasi::path_filestat_set_times(dir, 0, "missing", 1, 1, wasi::FSTFLAGS_MTIM), ERRNO_NOENT);
 
         // Creating an entry changes the directory's mtim.

@@ -27,7 +27,16 @@ fn main() {
             wasi::fd_close(fd).unwrap();
         }
 
-        let fd = wasi::path_open(dir, 0, "appended", wasi::OFLAGS_CREAT, wasi::RIGHTS_FD_WRITE | wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK, 0, wasi::FDFLAGS_APPEND).unwrap();
+        let fd = wasi::path_open(
+            dir,
+            0,
+            "appended",
+            wasi::OFLAGS_CREAT,
+            wasi::RIGHTS_FD_WRITE | wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_SEEK,
+            0,
+            wasi::FDFLAGS_APPEND,
+        )
+        .unwrap();
         let mut chunk = vec![0u8; 8192];
         for i in 0..1024u32 {
             chunk.fill((i % 251) as u8);
@@ -35,7 +44,8 @@ fn main() {
         }
         assert_eq!(wasi::fd_filestat_get(fd).unwrap().size, 1024 * 8192);
         for i in (0..1024u32).step_by(97) {
-            let n = wasi::fd_pread(fd, &[wasi::Iovec { buf: chunk.as_mut_ptr(), buf_len: 8192 }], u64::from(i) * 8192).unwrap();
+            let n = wasi::fd_pread(fd, &[wasi::Iovec { buf: chunk.as_mut_ptr(), buf_len: 8192 }], u64::from(i) * 8192)
+                .unwrap();
             assert_eq!(n, 8192);
             assert!(chunk.iter().all(|b| *b == (i % 251) as u8), "chunk {i}");
         }

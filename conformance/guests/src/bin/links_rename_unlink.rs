@@ -21,7 +21,10 @@ fn main() {
         } else {
             wasi::path_link(dir, 0, "a", dir, "d/a2").unwrap();
             assert_eq!(nlink(dir, "a"), 2);
-            assert_eq!(wasi::path_filestat_get(dir, 0, "a").unwrap().ino, wasi::path_filestat_get(dir, 0, "d/a2").unwrap().ino);
+            assert_eq!(
+                wasi::path_filestat_get(dir, 0, "a").unwrap().ino,
+                wasi::path_filestat_get(dir, 0, "d/a2").unwrap().ino
+            );
             assert_eq!(read_file(dir, "d/a2"), b"AAA");
             check_errno!(wasi::path_link(dir, 0, "a", dir, "d/a2"), ERRNO_EXIST);
             check_errno!(wasi::path_link(dir, 0, "missing", dir, "x"), ERRNO_NOENT);

@@ -6,7 +6,19 @@ use wasi::wasi_snapshot_preview1 as raw;
 fn raw_open(dir: wasi::Fd, path: &[u8]) -> i32 {
     let mut fd = 0u32;
     // SAFETY: `path` and `fd` outlive the call.
-    unsafe { raw::path_open(dir as i32, 0, path.as_ptr() as i32, path.len() as i32, 0, ALL_RIGHTS as i64, ALL_RIGHTS as i64, 0, &mut fd as *mut u32 as i32) }
+    unsafe {
+        raw::path_open(
+            dir as i32,
+            0,
+            path.as_ptr() as i32,
+            path.len() as i32,
+            0,
+            ALL_RIGHTS as i64,
+            ALL_RIGHTS as i64,
+            0,
+            &mut fd as *mut u32 as i32,
+        )
+    }
 }
 
 fn main() {
@@ -79,7 +91,10 @@ fn main() {
         assert!(conformance_guests::list(bare, 256).iter().any(|e| e.0 == "made-with-no-rights"));
         wasi::path_unlink_file(bare, "made-with-no-rights").unwrap();
         // The same directory asked for read and write is EISDIR.
-        check_errno!(wasi::path_open(dir, 0, ".", wasi::OFLAGS_DIRECTORY, wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_WRITE, 0, 0), ERRNO_ISDIR);
+        check_errno!(
+            wasi::path_open(dir, 0, ".", wasi::OFLAGS_DIRECTORY, wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_WRITE, 0, 0),
+            ERRNO_ISDIR
+        );
         wasi::fd_close(bare).unwrap();
 
         // A file fd is not a directory.

@@ -14,7 +14,11 @@ fn clock_sub(userdata: u64, id: wasi::Clockid, timeout: u64, flags: u16) -> wasi
 
 fn fd_sub(userdata: u64, ty: wasi::Eventtype, fd: wasi::Fd) -> wasi::Subscription {
     let rw = wasi::SubscriptionFdReadwrite { file_descriptor: fd };
-    let u = if ty == wasi::EVENTTYPE_FD_READ { wasi::SubscriptionUU { fd_read: rw } } else { wasi::SubscriptionUU { fd_write: rw } };
+    let u = if ty == wasi::EVENTTYPE_FD_READ {
+        wasi::SubscriptionUU { fd_read: rw }
+    } else {
+        wasi::SubscriptionUU { fd_write: rw }
+    };
     wasi::Subscription { userdata, u: wasi::SubscriptionU { tag: ty.raw(), u } }
 }
 
@@ -45,13 +49,18 @@ fn main() {
     assert_eq!(events[0].type_, wasi::EVENTTYPE_CLOCK);
 
     // An absolute deadline in the past fires at once; realtime works too.
-    let events = poll(&[clock_sub(1, wasi::CLOCKID_MONOTONIC, 0, wasi::SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME)]).unwrap();
+    let events =
+        poll(&[clock_sub(1, wasi::CLOCKID_MONOTONIC, 0, wasi::SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME)]).unwrap();
     assert_eq!((events.len(), events[0].userdata), (1, 1));
     let events = poll(&[clock_sub(2, wasi::CLOCKID_REALTIME, 1_000_000, 0)]).unwrap();
     assert_eq!((events.len(), events[0].userdata), (1, 2));
 
     // Two timers: only the earlier one fires.
-    let events = poll(&[clock_sub(10, wasi::CLOCKID_MONOTONIC, 5_000_000_000, 0), clock_sub(11, wasi::CLOCKID_MONOTONIC, 1_000_000, 0)]).unwrap();
+    let events = poll(&[
+        clock_sub(10, wasi::CLOCKID_MONOTONIC, 5_000_000_000, 0),
+        clock_sub(11, wasi::CLOCKID_MONOTONIC, 1_000_000, 0),
+    ])
+    .unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].userdata, 11);
 

@@ -44,7 +44,14 @@ fn sleep(ms: u64) {
         userdata: 7,
         u: wasi::SubscriptionU {
             tag: wasi::EVENTTYPE_CLOCK.raw(),
-            u: wasi::SubscriptionUU { clock: wasi::SubscriptionClock { id: wasi::CLOCKID_MONOTONIC, timeout: ms * 1_000_000, precision: 0, flags: 0 } },
+            u: wasi::SubscriptionUU {
+                clock: wasi::SubscriptionClock {
+                    id: wasi::CLOCKID_MONOTONIC,
+                    timeout: ms * 1_000_000,
+                    precision: 0,
+                    flags: 0,
+                },
+            },
         },
     };
     let mut event = std::mem::MaybeUninit::<wasi::Event>::uninit();

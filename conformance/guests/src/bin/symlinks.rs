@@ -40,7 +40,10 @@ fn main() {
 
         // Opening a symlink without following it: ELOOP (ENOTDIR with O_DIRECTORY).
         check_errno!(wasi::path_open(dir, 0, "link", 0, ALL_RIGHTS, ALL_RIGHTS, 0), ERRNO_LOOP);
-        check_errno!(wasi::path_open(dir, 0, "dirlink", wasi::OFLAGS_DIRECTORY, ALL_RIGHTS, ALL_RIGHTS, 0), ERRNO_NOTDIR | ERRNO_LOOP);
+        check_errno!(
+            wasi::path_open(dir, 0, "dirlink", wasi::OFLAGS_DIRECTORY, ALL_RIGHTS, ALL_RIGHTS, 0),
+            ERRNO_NOTDIR | ERRNO_LOOP
+        );
         // A symlink in the middle of a path is always followed; with a trailing slash too.
         wasi::fd_close(conformance_guests::open_dir(dir, "dirlink/").unwrap()).unwrap();
 
@@ -49,7 +52,15 @@ fn main() {
         check_errno!(open(dir, "dangling", 0), ERRNO_NOENT);
         assert_eq!(readlink(dir, "dangling", 64), b"nowhere");
         // O_CREAT through a dangling link follows it when following is asked.
-        let fd = wasi::path_open(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, "dangling", wasi::OFLAGS_CREAT, ALL_RIGHTS, ALL_RIGHTS, 0);
+        let fd = wasi::path_open(
+            dir,
+            wasi::LOOKUPFLAGS_SYMLINK_FOLLOW,
+            "dangling",
+            wasi::OFLAGS_CREAT,
+            ALL_RIGHTS,
+            ALL_RIGHTS,
+            0,
+        );
         if let Ok(fd) = fd {
             wasi::fd_close(fd).unwrap();
         }
@@ -73,7 +84,10 @@ fn main() {
         }
         wasi::path_symlink("../../..", dir, "out").unwrap();
         check_errno!(open(dir, "out/x", 0), ERRNO_PERM | ERRNO_NOTCAPABLE);
-        check_errno!(wasi::path_filestat_get(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, "out"), ERRNO_PERM | ERRNO_NOTCAPABLE);
+        check_errno!(
+            wasi::path_filestat_get(dir, wasi::LOOKUPFLAGS_SYMLINK_FOLLOW, "out"),
+            ERRNO_PERM | ERRNO_NOTCAPABLE
+        );
         // Not following the last component, the link itself is fine.
         wasi::path_filestat_get(dir, 0, "out").unwrap();
 
