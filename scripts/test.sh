@@ -5,7 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
+
+echo "== style: cargo fmt --check (workspace, guests, fuzz targets); clippy -D warnings (native, wasm32, guests)"
+cargo fmt --all --check
+cargo fmt --manifest-path conformance/guests/Cargo.toml --check
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p wasi-workers -p wasi-core -p wasi-fs-memory -p wasi-fs-littlefs -p wasi-abi \
+  --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target -- -D warnings
 
 echo "== building conformance guests (wasm32-wasip1)"
 cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target
