@@ -6,7 +6,7 @@
 pub mod guests;
 
 use wasi_core::wasi_abi::{Errno, Oflags, Rights, Whence};
-use wasi_core::{BytesInput, Clock, Discard, VirtualFs, WasiCtx};
+use wasi_core::{BytesInput, Clock, Discard, VirtualFs, Waited, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
@@ -29,7 +29,9 @@ impl Clock for Fixed {
     fn monotonic(&mut self) -> u64 {
         1
     }
-    fn sleep(&mut self, _ns: u64) {}
+    fn sleep(&mut self, _ns: u64) -> Waited {
+        Waited::Done
+    }
 }
 
 /// Fills with a counter: deterministic and cheap.

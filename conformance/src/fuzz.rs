@@ -13,7 +13,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use wasi_core::wasi_abi::{self, Errno, Filetype, ValType, FUNCTIONS};
-use wasi_core::{Clock, DirEntry, GuestMemory, Ino, VirtualFs, WasiCtx};
+use wasi_core::{Clock, DirEntry, GuestMemory, Ino, VirtualFs, Waited, WasiCtx};
 
 use crate::OsRandom;
 
@@ -36,8 +36,9 @@ impl Clock for StillClock {
     fn monotonic(&mut self) -> u64 {
         self.0.get()
     }
-    fn sleep(&mut self, ns: u64) {
+    fn sleep(&mut self, ns: u64) -> Waited {
         self.0.set(self.0.get().saturating_add(ns));
+        Waited::Done
     }
 }
 

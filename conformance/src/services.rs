@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use wasi_core::{Clock, Errno, InputStream, OutputStream, Random};
+use wasi_core::{Clock, Errno, InputStream, OutputStream, Random, Waited};
 
 /// Wall-clock time from `SystemTime`, monotonic time from an `Instant` taken at creation;
 /// `sleep` really sleeps.
@@ -30,8 +30,9 @@ impl Clock for SystemClock {
         self.start.elapsed().as_nanos() as u64
     }
 
-    fn sleep(&mut self, ns: u64) {
+    fn sleep(&mut self, ns: u64) -> Waited {
         std::thread::sleep(Duration::from_nanos(ns));
+        Waited::Done
     }
 }
 

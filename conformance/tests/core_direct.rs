@@ -8,7 +8,7 @@ use conformance::OsRandom;
 use wasi_core::wasi_abi::{
     self, Clockid, Event, Eventtype, Subclockflags, Subscription, SubscriptionClock, SubscriptionU,
 };
-use wasi_core::{Clock, Errno, WasiCtx};
+use wasi_core::{Clock, Errno, Waited, WasiCtx};
 use wasi_fs_memory::MemoryFs;
 
 /// A clock that only moves when slept on, recording each sleep.
@@ -25,9 +25,10 @@ impl Clock for VirtualClock {
     fn monotonic(&mut self) -> u64 {
         self.now.get()
     }
-    fn sleep(&mut self, ns: u64) {
+    fn sleep(&mut self, ns: u64) -> Waited {
         self.now.set(self.now.get() + ns);
         self.sleeps.set(self.sleeps.get() + 1);
+        Waited::Done
     }
 }
 

@@ -219,6 +219,7 @@ impl WasiCtxBuilder {
             stderr: core::mem::replace(&mut self.stderr, Box::new(Discard)),
             scratch: Vec::new(),
             limits: Limits { io_chunk: self.io_chunk },
+            poll_resume: None,
         })
     }
 }

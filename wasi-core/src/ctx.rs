@@ -28,6 +28,8 @@ pub struct WasiCtx {
     /// Reused for guest memory that cannot be borrowed directly; never shrinks.
     pub(crate) scratch: Vec<u8>,
     pub(crate) limits: Limits,
+    /// Where a `poll_oneoff` that let the host wait resumes.
+    pub(crate) poll_resume: Option<crate::syscalls::PollResume>,
 }
 
 /// Limits the embedder sets on what a guest may consume.

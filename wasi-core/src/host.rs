@@ -3,6 +3,18 @@
 
 use wasi_abi::Errno;
 
+/// How a wait went, for a host that may not be able to wait inside a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waited {
+    /// The wait is over (or could not happen): the call carries on.
+    Done,
+    /// The host waits once this call has returned, then calls it again: the call ends
+    /// with `EAGAIN` having changed nothing the guest can see, and keeps what it needs to
+    /// resume (the JS binding, which suspends the guest only outside a call, so that the
+    /// embedder can use the host while the guest waits).
+    Later,
+}
+
 /// Clocks and the passing of time. Values are nanoseconds.
 pub trait Clock {
     /// Wall-clock time since the Unix epoch.
@@ -17,8 +29,9 @@ pub trait Clock {
     }
 
     /// Blocks until `monotonic()` has advanced by at least `ns`: a real sleep natively, a
-    /// virtual advance where waiting is impossible.
-    fn sleep(&mut self, ns: u64);
+    /// virtual advance where waiting is impossible, or a wait after the call
+    /// ([`Waited::Later`]).
+    fn sleep(&mut self, ns: u64) -> Waited;
 
     /// Lets other work run (`sched_yield`): where the host shares a thread with an event
     /// loop, a chance for it to turn. Nothing by default.
@@ -55,10 +68,11 @@ pub trait InputStream {
         Readiness::Ready { nbytes: 0 }
     }
 
-    /// Blocks until the stream is readable or `timeout_ns` has passed (`None`: no limit).
-    /// Returns whether it became readable. A stream that cannot wait reports its readiness.
-    fn wait(&mut self, _timeout_ns: Option<u64>) -> bool {
-        !matches!(self.readiness(), Readiness::Pending)
+    /// Blocks until the stream is readable or `timeout_ns` has passed (`None`: no limit), or
+    /// arranges to wait after the call ([`Waited::Later`]). A stream that cannot wait
+    /// returns at once.
+    fn wait(&mut self, _timeout_ns: Option<u64>) -> Waited {
+        Waited::Done
     }
 }
 

@@ -29,7 +29,7 @@ mod vfs;
 
 pub use builder::{BuildError, WasiCtxBuilder};
 pub use ctx::{I32Exit, WasiCtx};
-pub use host::{BytesInput, Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness};
+pub use host::{BytesInput, Clock, Discard, EmptyInput, InputStream, OutputStream, Random, Readiness, Waited};
 pub use memory::GuestMemory;
 pub use sorted_map::SortedMap;
 pub use vfs::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};

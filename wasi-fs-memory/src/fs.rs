@@ -1,16 +1,14 @@
 //! `MemoryFs`: the inode table and the `VirtualFs` operations over it.
 
 use alloc::vec::Vec;
+use foldhash::fast::FixedState;
 use wasi_core::wasi_abi::{Errno, Filestat};
 use wasi_core::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
 
 use crate::data::Data;
 use crate::dir::Dir;
 use crate::node::{Content, Node};
-
-/// What an inode or a directory entry costs against the quota besides its data: keeps a
-/// guest creating millions of empty files within the quota too.
-const ENTRY_COST: u64 = 64;
+use crate::quota::{full, QVec, QuotaAlloc};
 
 /// Longest name, as on common POSIX filesystems.
 const MAX_NAME: usize = 255;
@@ -23,12 +21,15 @@ const ROOT: Ino = 1;
 
 /// An in-memory filesystem. Inode `n` is slot `n - 1` of a table (the root is 1); the
 /// number of an inode freed (no name, no fd) goes to the next one created, as on disk.
+/// Every table and byte it keeps is charged to its quota (see `quota.rs`).
 #[derive(Debug)]
 pub struct MemoryFs {
-    nodes: Vec<Option<Node>>,
-    free: Vec<Ino>,
-    used: u64,
-    quota: u64,
+    nodes: QVec<Option<Node>>,
+    /// Freed inode numbers; its capacity always covers every slot, so freeing never
+    /// allocates.
+    free: QVec<Ino>,
+    quota: QuotaAlloc,
+    hash: FixedState,
 }
 
 impl Default for MemoryFs {
@@ -43,15 +44,29 @@ impl MemoryFs {
         Self::with_quota(u64::MAX)
     }
 
-    /// An empty filesystem that answers `ENOSPC` once `bytes` are used.
+    /// An empty filesystem that answers `ENOSPC` once it holds `bytes` of memory, counting
+    /// everything it keeps for the guest (a few hundred bytes go to the root directory).
     pub fn with_quota(bytes: u64) -> Self {
-        let root = Node::new(Content::Dir(Dir::new(ROOT)), 0);
-        MemoryFs { nodes: alloc::vec![Some(root)], free: Vec::new(), used: ENTRY_COST, quota: bytes }
+        let quota = QuotaAlloc::new(bytes);
+        let mut fs = MemoryFs { nodes: quota.vec(), free: quota.vec(), quota, hash: FixedState::with_seed(0) };
+        // A quota too small for the root leaves a filesystem whose every change is ENOSPC.
+        if fs.reserve_node().is_ok() {
+            let root = Node::new(Content::Dir(Dir::new(ROOT, &fs.quota)), 0);
+            fs.nodes.push(Some(root));
+        }
+        fs
     }
 
-    /// Bytes counted against the quota.
+    /// Seeds the hash of names and chunk numbers: a host facing guests that may choose
+    /// names to collide (hash flooding) passes a random seed.
+    pub fn with_hash_seed(mut self, seed: u64) -> Self {
+        self.hash = FixedState::with_seed(seed);
+        self
+    }
+
+    /// Bytes of memory the filesystem holds, as counted against the quota.
     pub fn bytes_used(&self) -> u64 {
-        self.used
+        self.quota.used()
     }
 
     /// The table slot of `ino`.
@@ -65,6 +80,15 @@ impl MemoryFs {
 
     fn node_mut(&mut self, ino: Ino) -> Result<&mut Node, Errno> {
         self.nodes.get_mut(Self::slot(ino)).and_then(Option::as_mut).ok_or(Errno::NOENT)
+    }
+
+    /// Makes room for one more inode, so that [`MemoryFs::add_node`] cannot fail.
+    fn reserve_node(&mut self) -> Result<(), Errno> {
+        if self.free.is_empty() {
+            self.nodes.try_reserve(1).map_err(full)?;
+            self.free.try_reserve(self.nodes.capacity().saturating_sub(self.free.len())).map_err(full)?;
+        }
+        Ok(())
     }
 
     /// Puts a new inode in the table, in a freed slot if there is one.
@@ -95,13 +119,21 @@ impl MemoryFs {
         }
     }
 
-    /// Takes `bytes` of quota, or answers `ENOSPC` taking nothing.
-    fn charge(&mut self, bytes: u64) -> Result<(), Errno> {
-        let used = self.used.checked_add(bytes).ok_or(Errno::NOSPC)?;
-        if used > self.quota {
-            return Err(Errno::NOSPC);
-        }
-        self.used = used;
+    /// The entry `name` of directory `dir`.
+    fn entry(&self, dir: Ino, name: &[u8]) -> Result<Option<Ino>, Errno> {
+        Ok(self.dir(dir)?.get(&self.hash, name))
+    }
+
+    /// Makes room in `dir` for an entry named `name`.
+    fn reserve_entry(&mut self, dir: Ino, name: &[u8]) -> Result<(), Errno> {
+        let hash = self.hash;
+        self.dir_mut(dir)?.reserve(&hash, name)
+    }
+
+    /// Adds the entry `name` to `dir` after [`MemoryFs::reserve_entry`].
+    fn insert_entry(&mut self, dir: Ino, name: &[u8], ino: Ino) -> Result<(), Errno> {
+        let hash = self.hash;
+        self.dir_mut(dir)?.insert(&hash, name, ino);
         Ok(())
     }
 
@@ -121,18 +153,17 @@ impl MemoryFs {
         self.free_if_unused(ino);
     }
 
+    /// Frees an inode with no name and no fd: its storage goes back to the quota.
     fn free_if_unused(&mut self, ino: Ino) {
         let unused = self.node(ino).is_ok_and(|n| n.open == 0 && n.nlink == 0);
-        if unused && ino != ROOT {
-            if let Some(node) = self.nodes[Self::slot(ino)].take() {
-                self.used = self.used.saturating_sub(node.stored() + ENTRY_COST);
-                self.free.push(ino);
-            }
+        if unused && ino != ROOT && self.nodes[Self::slot(ino)].take().is_some() {
+            // Never allocates: `free` has room for every slot (see `reserve_node`).
+            self.free.push(ino);
         }
     }
 
-    /// Writes `len` bytes at `offset` that `fill` puts in place: the quota is taken for all
-    /// of them first and what a failed `fill` left unwritten is given back.
+    /// Writes `len` bytes at `offset` that `fill` puts in place: as many as the quota
+    /// allows (`ENOSPC` if none).
     fn write_pieces(
         &mut self,
         ino: Ino,
@@ -142,21 +173,17 @@ impl MemoryFs {
         fill: &mut dyn FnMut(&mut [u8]) -> Result<(), Errno>,
     ) -> Result<usize, Errno> {
         offset.checked_add(len as u64).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
-        let growth = match &self.node(ino)?.content {
-            Content::File(d) => d.growth(offset, len),
+        let hash = self.hash;
+        let node = self.node_mut(ino)?;
+        let d = match &mut node.content {
+            Content::File(d) => d,
             Content::Dir(_) => return Err(Errno::ISDIR),
             Content::Symlink(_) => return Err(Errno::INVAL),
         };
-        self.charge(growth)?;
-        let node = self.node_mut(ino)?;
-        let Content::File(d) = &mut node.content else { return Err(Errno::INVAL) };
-        let (written, grew) = d.write_with(offset, len, fill);
-        if written.is_ok() {
-            node.mtim = now;
-            node.ctim = now;
-        }
-        self.used = self.used.saturating_sub(growth.saturating_sub(grew));
-        written
+        let written = d.write_with(&hash, offset, len, fill)?;
+        node.mtim = now;
+        node.ctim = now;
+        Ok(written)
     }
 
     fn check_name(name: &[u8]) -> Result<(), Errno> {
@@ -174,10 +201,12 @@ impl MemoryFs {
         now: Timestamp,
         check: impl Fn(&Node) -> Result<(), Errno>,
     ) -> Result<(), Errno> {
-        let ino = self.dir(dir)?.get(name).ok_or(Errno::NOENT)?;
+        let ino = self.entry(dir, name)?.ok_or(Errno::NOENT)?;
         check(self.node(ino)?)?;
-        self.dir_mut(dir)?.remove(name);
-        self.used = self.used.saturating_sub(ENTRY_COST);
+        let hash = self.hash;
+        let entries = self.dir_mut(dir)?;
+        entries.remove(&hash, name);
+        entries.trim(&hash);
         let is_dir = matches!(self.node(ino)?.content, Content::Dir(_));
         if is_dir {
             // The directory loses its name and its own `.`; the parent loses the `..`.
@@ -206,7 +235,7 @@ impl VirtualFs for MemoryFs {
         if name == b".." {
             return Ok(d.parent);
         }
-        d.get(name).ok_or(Errno::NOENT)
+        d.get(&self.hash, name).ok_or(Errno::NOENT)
     }
 
     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
@@ -230,7 +259,7 @@ impl VirtualFs for MemoryFs {
 
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
         match &self.node(ino)?.content {
-            Content::File(d) => Ok(d.read(offset, buf)),
+            Content::File(d) => Ok(d.read(&self.hash, offset, buf)),
             Content::Dir(_) => Err(Errno::ISDIR),
             Content::Symlink(_) => Err(Errno::INVAL),
         }
@@ -244,7 +273,7 @@ impl VirtualFs for MemoryFs {
         sink: &mut dyn FnMut(&[u8]) -> Result<(), Errno>,
     ) -> Option<Result<usize, Errno>> {
         Some(match self.node(ino).map(|n| &n.content) {
-            Ok(Content::File(d)) => d.read_in_place(offset, len, sink),
+            Ok(Content::File(d)) => d.read_in_place(&self.hash, offset, len, sink),
             Ok(Content::Dir(_)) => Err(Errno::ISDIR),
             Ok(Content::Symlink(_)) => Err(Errno::INVAL),
             Err(e) => Err(e),
@@ -270,15 +299,30 @@ impl VirtualFs for MemoryFs {
         if size > MAX_FILE {
             return Err(Errno::FBIG);
         }
+        let hash = self.hash;
         let node = self.node_mut(ino)?;
-        let freed = match &mut node.content {
-            Content::File(d) => d.set_size(size),
+        match &mut node.content {
+            Content::File(d) => d.set_size(&hash, size),
             Content::Dir(_) => return Err(Errno::ISDIR),
             Content::Symlink(_) => return Err(Errno::INVAL),
-        };
+        }
         node.mtim = now;
         node.ctim = now;
-        self.used = self.used.saturating_sub(freed);
+        Ok(())
+    }
+
+    /// Stores zeros over the range, so that it is backed by memory charged to the quota
+    /// (`ENOSPC` past it), as `posix_fallocate` promises.
+    fn allocate(&mut self, ino: Ino, offset: u64, len: u64, now: Timestamp) -> Result<(), Errno> {
+        offset.checked_add(len).filter(|end| *end <= MAX_FILE).ok_or(Errno::FBIG)?;
+        let hash = self.hash;
+        let node = self.node_mut(ino)?;
+        match &mut node.content {
+            Content::File(d) => d.allocate(&hash, offset, len)?,
+            Content::Dir(_) => return Err(Errno::ISDIR),
+            Content::Symlink(_) => return Err(Errno::INVAL),
+        }
+        node.ctim = now;
         Ok(())
     }
 
@@ -302,18 +346,25 @@ impl VirtualFs for MemoryFs {
 
     fn create(&mut self, dir: Ino, name: &[u8], new: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
         Self::check_name(name)?;
-        if self.dir(dir)?.get(name).is_some() {
+        if self.entry(dir, name)?.is_some() {
             return Err(Errno::EXIST);
         }
-        let (content, bytes) = match new {
-            NewNode::File => (Content::File(Data::default()), 0),
-            NewNode::Directory => (Content::Dir(Dir::new(dir)), 0),
-            NewNode::Symlink(target) => (Content::Symlink(target.into()), target.len() as u64),
+        // Everything that can run out of quota comes first, so a refusal changes nothing.
+        let content = match new {
+            NewNode::File => Content::File(Data::new(&self.quota)),
+            NewNode::Directory => Content::Dir(Dir::new(dir, &self.quota)),
+            NewNode::Symlink(target) => {
+                let mut t = self.quota.vec();
+                t.try_reserve_exact(target.len()).map_err(full)?;
+                t.extend_from_slice(target);
+                Content::Symlink(t)
+            }
         };
-        self.charge(2 * ENTRY_COST + bytes)?;
+        self.reserve_entry(dir, name)?;
+        self.reserve_node()?;
         let is_dir = matches!(content, Content::Dir(_));
         let ino = self.add_node(Node::new(content, now));
-        self.dir_mut(dir)?.insert(name, ino);
+        self.insert_entry(dir, name, ino)?;
         if is_dir {
             self.node_mut(dir)?.nlink += 1;
         }
@@ -323,7 +374,7 @@ impl VirtualFs for MemoryFs {
 
     fn readlink(&mut self, ino: Ino) -> Result<Vec<u8>, Errno> {
         match &self.node(ino)?.content {
-            Content::Symlink(t) => Ok(t.clone()),
+            Content::Symlink(t) => Ok(t.to_vec()),
             _ => Err(Errno::INVAL),
         }
     }
@@ -333,11 +384,11 @@ impl VirtualFs for MemoryFs {
         if matches!(self.node(ino)?.content, Content::Dir(_)) {
             return Err(Errno::PERM);
         }
-        if self.dir(new_dir)?.get(new_name).is_some() {
+        if self.entry(new_dir, new_name)?.is_some() {
             return Err(Errno::EXIST);
         }
-        self.charge(ENTRY_COST)?;
-        self.dir_mut(new_dir)?.insert(new_name, ino);
+        self.reserve_entry(new_dir, new_name)?;
+        self.insert_entry(new_dir, new_name, ino)?;
         let node = self.node_mut(ino)?;
         node.nlink += 1;
         node.ctim = now;
@@ -369,26 +420,28 @@ impl VirtualFs for MemoryFs {
         now: Timestamp,
     ) -> Result<(), Errno> {
         Self::check_name(new_name)?;
-        let ino = self.dir(old_dir)?.get(old_name).ok_or(Errno::NOENT)?;
+        let ino = self.entry(old_dir, old_name)?.ok_or(Errno::NOENT)?;
         let moving_dir = matches!(self.node(ino)?.content, Content::Dir(_));
-        let replaced = self.dir(new_dir)?.get(new_name);
+        let replaced = self.entry(new_dir, new_name)?;
         if replaced == Some(ino) {
             return Ok(());
         }
-        if let Some(victim) = replaced {
-            match (&self.node(victim)?.content, moving_dir) {
+        match replaced {
+            Some(victim) => match (&self.node(victim)?.content, moving_dir) {
                 (Content::Dir(d), true) if !d.is_empty() => return Err(Errno::NOTEMPTY),
                 (Content::Dir(_), true) => {}
                 (Content::Dir(_), false) => return Err(Errno::ISDIR),
                 (_, true) => return Err(Errno::NOTDIR),
                 (_, false) => {}
-            }
+            },
+            // The only step that can run out of quota, before anything changes.
+            None => self.reserve_entry(new_dir, new_name)?,
         }
-        self.dir_mut(old_dir)?.remove(old_name);
+        let hash = self.hash;
+        self.dir_mut(old_dir)?.remove(&hash, old_name);
         match replaced {
             Some(victim) => {
-                self.dir_mut(new_dir)?.replace(new_name, ino);
-                self.used = self.used.saturating_sub(ENTRY_COST);
+                self.dir_mut(new_dir)?.replace(&hash, new_name, ino);
                 if moving_dir {
                     // The replaced empty directory loses its name, its `.`, and the
                     // `..` it gave the new parent.
@@ -398,8 +451,9 @@ impl VirtualFs for MemoryFs {
                 }
                 self.unref(victim, now);
             }
-            None => self.dir_mut(new_dir)?.insert(new_name, ino),
+            None => self.insert_entry(new_dir, new_name, ino)?,
         }
+        self.dir_mut(old_dir)?.trim(&hash);
         if moving_dir {
             if let Content::Dir(d) = &mut self.node_mut(ino)?.content {
                 d.parent = new_dir;

@@ -1,11 +1,11 @@
 //! One inode: what it holds, its links, its times and how many fds have it open.
 
-use alloc::vec::Vec;
 use wasi_core::wasi_abi::Filetype;
 use wasi_core::Timestamp;
 
 use crate::data::Data;
 use crate::dir::Dir;
+use crate::quota::QVec;
 
 /// What an inode holds.
 #[derive(Debug)]
@@ -15,7 +15,7 @@ pub enum Content {
     /// A directory.
     Dir(Dir),
     /// A symbolic link's target.
-    Symlink(Vec<u8>),
+    Symlink(QVec<u8>),
 }
 
 /// An inode.
@@ -43,15 +43,6 @@ impl Node {
             Content::File(_) => Filetype::RegularFile,
             Content::Dir(_) => Filetype::Directory,
             Content::Symlink(_) => Filetype::SymbolicLink,
-        }
-    }
-
-    /// Bytes this inode counts against the quota, beyond the fixed cost per inode.
-    pub fn stored(&self) -> u64 {
-        match &self.content {
-            Content::File(d) => d.stored(),
-            Content::Dir(_) => 0,
-            Content::Symlink(t) => t.len() as u64,
         }
     }
 }

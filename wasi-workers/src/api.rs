@@ -269,7 +269,11 @@ pub extern "C" fn host_write_file(mount: u32, path_len: u32) -> u32 {
             }
             Err(_) => fs.create(dir, name, NewNode::File, now)?,
         };
-        fs.write(ino, 0, &data, now).map(drop)
+        match fs.write(ino, 0, &data, now)? {
+            // A backend writes what fits: the embedder asked for the whole file.
+            n if n < data.len() => Err(Errno::NOSPC),
+            _ => Ok(()),
+        }
     });
     match result {
         Some(Ok(())) => OK,

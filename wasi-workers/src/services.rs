@@ -5,7 +5,7 @@
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use wasi_core::{Clock, Errno, GuestMemory, InputStream, OutputStream, Random, Readiness};
+use wasi_core::{Clock, Errno, GuestMemory, InputStream, OutputStream, Random, Readiness, Waited};
 
 use crate::bridge;
 
@@ -48,12 +48,13 @@ impl Clock for JsClock {
     fn monotonic(&mut self) -> u64 {
         bridge::host_now(1) as u64
     }
-    fn sleep(&mut self, ns: u64) {
+    fn sleep(&mut self, ns: u64) -> Waited {
         if blocking() {
             bridge::host_sleep_wait(ns as f64);
         } else {
             bridge::host_sleep(ns as f64);
         }
+        Waited::Done
     }
 
     fn yield_now(&mut self) {
@@ -115,11 +116,10 @@ impl InputStream for JsStdin {
         }
     }
 
-    fn wait(&mut self, timeout_ns: Option<u64>) -> bool {
+    fn wait(&mut self, timeout_ns: Option<u64>) -> Waited {
         if blocking() {
-            bridge::host_stdin_wait(timeout_ns.map_or(-1.0, |ns| ns as f64))
-        } else {
-            !matches!(self.readiness(), Readiness::Pending)
+            bridge::host_stdin_wait(timeout_ns.map_or(-1.0, |ns| ns as f64));
         }
+        Waited::Done
     }
 }

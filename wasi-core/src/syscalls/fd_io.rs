@@ -5,7 +5,7 @@
 
 use wasi_abi::{Errno, Fdflags, Iovec, Rights, Whence};
 
-use super::{guest_offset, iovec, put_u32, put_u64, writable};
+use super::{check_array, guest_offset, iovec, put_u32, put_u64, writable};
 use crate::ctx::WasiCtx;
 use crate::fdtable::{Kind, Mount};
 use crate::memory::{range, GuestMemory};
@@ -23,30 +23,49 @@ enum At {
     Offset(u64),
 }
 
+/// Runs a transfer whose byte count goes to guest address `result`. A bad `result` fails
+/// before any byte moves, so that no byte moves unreported (a retry would repeat it).
+fn counted(
+    mem: &mut dyn GuestMemory,
+    result: u32,
+    transfer: impl FnOnce(&mut dyn GuestMemory) -> Result<u32, Errno>,
+) -> Result<(), Errno> {
+    check_array(mem, result, 1, 4)?;
+    let n = transfer(mem)?;
+    put_u32(mem, result, n)
+}
+
 impl WasiCtx {
     /// Moves file data for each non-empty iovec in turn with `step` (given the bytes moved
-    /// so far), stopping at the first short transfer. An error after some bytes moved
-    /// becomes a short count, as POSIX `readv`/`writev` report it.
+    /// so far), stopping at the first short transfer. What one call can report is a `u32`,
+    /// so iovecs of more than `u32::MAX` bytes in all are cut there and the count says
+    /// exactly what moved. An error after some bytes moved becomes a short count, as POSIX
+    /// `readv`/`writev` report it.
     fn each_iov(
         &mut self,
         mem: &mut dyn GuestMemory,
         iovs: u32,
         iovs_len: u32,
         mut step: impl FnMut(&mut Self, &mut dyn GuestMemory, u64, Iovec) -> Result<usize, Errno>,
-    ) -> Result<usize, Errno> {
-        let mut total = 0usize;
+    ) -> Result<u32, Errno> {
+        check_array(mem, iovs, iovs_len, 8)?;
+        let mut total = 0u32;
         for i in 0..iovs_len {
-            let iov = iovec(mem, iovs, i)?;
+            let mut iov = iovec(mem, iovs, i)?;
+            iov.buf_len = iov.buf_len.min(u32::MAX - total);
             if iov.buf_len == 0 {
+                if total == u32::MAX {
+                    break;
+                }
                 continue;
             }
-            let n = match step(self, mem, total as u64, iov) {
-                Ok(n) => n,
+            let n = match step(self, mem, u64::from(total), iov) {
+                Ok(n) => u32::try_from(n).map_or(iov.buf_len, |n| n.min(iov.buf_len)),
                 Err(e) if total == 0 => return Err(e),
                 Err(_) => break,
             };
             total += n;
-            if n < iov.buf_len as usize {
+            if n < iov.buf_len {
                 break;
             }
         }
@@ -132,8 +151,10 @@ impl WasiCtx {
     }
 
     /// Reads from stdin into the first non-empty buffer (one read, so a pipe is not
-    /// waited on for more than it has).
-    fn read_stdin(&mut self, mem: &mut dyn GuestMemory, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
+    /// waited on for more than it has). The buffer is checked first: bytes taken from the
+    /// stream must reach the guest.
+    fn read_stdin(&mut self, mem: &mut dyn GuestMemory, iovs: u32, iovs_len: u32) -> Result<u32, Errno> {
+        check_array(mem, iovs, iovs_len, 8)?;
         for i in 0..iovs_len {
             let iov = iovec(mem, iovs, i)?;
             if iov.buf_len == 0 {
@@ -141,39 +162,41 @@ impl WasiCtx {
             }
             if let Some(direct) = mem.direct() {
                 let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
-                return self.stdin.read(&mut direct[r]);
+                return self.stdin.read(&mut direct[r]).map(|n| n as u32);
             }
-            let want = (iov.buf_len as usize).min(self.limits.io_chunk);
-            self.scratch.resize(want, 0);
+            let want = iov.buf_len.min(self.limits.io_chunk as u32);
+            check_array(mem, iov.buf, want, 1)?;
+            self.scratch.resize(want as usize, 0);
             let n = self.stdin.read(&mut self.scratch)?;
             mem.write(iov.buf, &self.scratch[..n])?;
-            return Ok(n);
+            return Ok(n as u32);
         }
         Ok(0)
     }
 
-    /// Writes every buffer to stdout (`err == false`) or stderr.
-    fn write_stream(&mut self, mem: &mut dyn GuestMemory, err: bool, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
-        let mut total = 0usize;
-        for i in 0..iovs_len {
-            let iov = iovec(mem, iovs, i)?;
-            let stream = if err { &mut self.stderr } else { &mut self.stdout };
+    /// Writes the buffers to stdout (`err == false`) or stderr, each checked before any of
+    /// it is handed on, so that a bad one ends the call with a count of what went out.
+    fn write_stream(&mut self, mem: &mut dyn GuestMemory, err: bool, iovs: u32, iovs_len: u32) -> Result<u32, Errno> {
+        self.each_iov(mem, iovs, iovs_len, |ctx, mem, _, iov| {
+            check_array(mem, iov.buf, iov.buf_len, 1)?;
+            let stream = if err { &mut ctx.stderr } else { &mut ctx.stdout };
             if let Some(direct) = mem.direct() {
                 let r = range(iov.buf, iov.buf_len as usize, direct.len())?;
                 stream.write(&direct[r])?;
-            } else {
-                let mut done = 0usize;
-                while done < iov.buf_len as usize {
-                    let want = (iov.buf_len as usize - done).min(self.limits.io_chunk);
-                    self.scratch.resize(want, 0);
-                    mem.read(guest_offset(iov.buf, done)?, &mut self.scratch)?;
-                    stream.write(&self.scratch)?;
-                    done += want;
-                }
+                return Ok(iov.buf_len as usize);
             }
-            total += iov.buf_len as usize;
-        }
-        Ok(total)
+            let mut done = 0usize;
+            while done < iov.buf_len as usize {
+                let want = (iov.buf_len as usize - done).min(ctx.limits.io_chunk);
+                ctx.scratch.resize(want, 0);
+                mem.read(guest_offset(iov.buf, done)?, &mut ctx.scratch)?;
+                if let Err(e) = stream.write(&ctx.scratch) {
+                    return if done > 0 { Ok(done) } else { Err(e) };
+                }
+                done += want;
+            }
+            Ok(done)
+        })
     }
 
     /// `fd_read`/`fd_pread` on a file: fills the buffers in order until a short read.
@@ -184,7 +207,7 @@ impl WasiCtx {
         iovs: u32,
         iovs_len: u32,
         at: Option<u64>,
-    ) -> Result<usize, Errno> {
+    ) -> Result<u32, Errno> {
         let desc = self.fds.get(fd)?;
         let (mount, ino, pos) = match desc.kind {
             Kind::File { readable: false, .. } => return Err(Errno::BADF),
@@ -203,21 +226,14 @@ impl WasiCtx {
             self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
         if at.is_none() {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
-                *pos = start + total as u64;
+                *pos = start + u64::from(total);
             }
         }
         Ok(total)
     }
 
     /// `fd_write`/`fd_pwrite`: files, stdout and stderr.
-    fn write_fd(
-        &mut self,
-        mem: &mut dyn GuestMemory,
-        fd: u32,
-        iovs: u32,
-        iovs_len: u32,
-        at: At,
-    ) -> Result<usize, Errno> {
+    fn write_fd(&mut self, mem: &mut dyn GuestMemory, fd: u32, iovs: u32, iovs_len: u32, at: At) -> Result<u32, Errno> {
         let desc = self.fds.get(fd)?;
         let (mount, ino, pos) = match desc.kind {
             Kind::File { writable: false, .. } => return Err(Errno::BADF),
@@ -246,7 +262,7 @@ impl WasiCtx {
         })?;
         if let At::Cursor = at {
             if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
-                *pos = start + total as u64;
+                *pos = start + u64::from(total);
             }
         }
         Ok(total)
@@ -261,8 +277,7 @@ impl WasiCtx {
         iovs_len: u32,
         nread: u32,
     ) -> Result<(), Errno> {
-        let n = self.read_file(mem, fd, iovs, iovs_len, None)?;
-        put_u32(mem, nread, n as u32)
+        counted(mem, nread, |mem| self.read_file(mem, fd, iovs, iovs_len, None))
     }
 
     /// Reads from a file at an offset, leaving its position alone.
@@ -278,8 +293,7 @@ impl WasiCtx {
         if offset > MAX_OFFSET {
             return Err(Errno::INVAL);
         }
-        let n = self.read_file(mem, fd, iovs, iovs_len, Some(offset))?;
-        put_u32(mem, nread, n as u32)
+        counted(mem, nread, |mem| self.read_file(mem, fd, iovs, iovs_len, Some(offset)))
     }
 
     /// Writes to an fd at its position (at the end in append mode).
@@ -291,8 +305,7 @@ impl WasiCtx {
         iovs_len: u32,
         nwritten: u32,
     ) -> Result<(), Errno> {
-        let n = self.write_fd(mem, fd, iovs, iovs_len, At::Cursor)?;
-        put_u32(mem, nwritten, n as u32)
+        counted(mem, nwritten, |mem| self.write_fd(mem, fd, iovs, iovs_len, At::Cursor))
     }
 
     /// Writes to a file at an offset, leaving its position alone.
@@ -308,8 +321,7 @@ impl WasiCtx {
         if offset > MAX_OFFSET {
             return Err(Errno::INVAL);
         }
-        let n = self.write_fd(mem, fd, iovs, iovs_len, At::Offset(offset))?;
-        put_u32(mem, nwritten, n as u32)
+        counted(mem, nwritten, |mem| self.write_fd(mem, fd, iovs, iovs_len, At::Offset(offset)))
     }
 
     /// The position of a seekable fd: stdio is `ESPIPE`, a directory `EBADF`.

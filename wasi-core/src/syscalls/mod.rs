@@ -19,9 +19,12 @@ mod sock;
 use alloc::vec::Vec;
 use wasi_abi::{Errno, Filestat, Iovec, Rights};
 
+pub(crate) use poll::PollResume;
+
 use crate::ctx::WasiCtx;
 use crate::fdtable::{Desc, Kind, Mount};
 use crate::memory::GuestMemory;
+use crate::path::MAX_PATH;
 use crate::vfs::{Ino, Timestamp, VirtualFs};
 
 /// Writes a little-endian `u32` result.
@@ -39,16 +42,36 @@ pub(crate) fn guest_offset(base: u32, add: usize) -> Result<u32, Errno> {
     u32::try_from(add).ok().and_then(|a| base.checked_add(a)).ok_or(Errno::FAULT)
 }
 
+/// The address of element `index` of an array of `size`-byte elements at `base`, computed
+/// in 64 bits so that a large index cannot wrap around (it faults instead).
+pub(crate) fn element(base: u32, index: u32, size: u32) -> Result<u32, Errno> {
+    u32::try_from(u64::from(base) + u64::from(index) * u64::from(size)).map_err(|_| Errno::FAULT)
+}
+
+/// Checks that an array of `count` elements of `size` bytes at `base` lies in guest
+/// memory, without copying it: a guest-chosen count is bounded before anything is done.
+pub(crate) fn check_array(mem: &dyn GuestMemory, base: u32, count: u32, size: u32) -> Result<(), Errno> {
+    if count == 0 || size == 0 {
+        return Ok(());
+    }
+    mem.read(element(base, count, size)? - 1, &mut [0u8])
+}
+
 /// Reads the `i`-th iovec of the array at `iovs`.
 pub(crate) fn iovec(mem: &dyn GuestMemory, iovs: u32, i: u32) -> Result<Iovec, Errno> {
-    let at = guest_offset(iovs, i as usize * 8)?;
     let mut b = [0u8; 8];
-    mem.read(at, &mut b)?;
+    mem.read(element(iovs, i, 8)?, &mut b)?;
     Ok(Iovec::decode(&b))
 }
 
-/// Reads a path argument. Invalid UTF-8 is `EILSEQ` (paths are `string` in the witx).
+/// Reads a path argument. Invalid UTF-8 is `EILSEQ` (paths are `string` in the witx). A
+/// path longer than any path can be is `ENAMETOOLONG` (`EFAULT` if it does not even lie in
+/// guest memory), before anything is allocated for it.
 pub(crate) fn read_path(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
+    if len as usize > MAX_PATH {
+        check_array(mem, ptr, len, 1)?;
+        return Err(Errno::NAMETOOLONG);
+    }
     let mut path = alloc::vec![0u8; len as usize];
     mem.read(ptr, &mut path)?;
     core::str::from_utf8(&path).map_err(|_| Errno::ILSEQ)?;

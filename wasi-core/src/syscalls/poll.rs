@@ -1,13 +1,14 @@
 //! `poll_oneoff`: clock and fd subscriptions. Files and output streams are always ready;
 //! stdin asks its stream. When nothing is ready the host's clock or stdin decides how to
-//! wait (a real sleep natively, a virtual advance where waiting is impossible).
+//! wait (a real sleep natively, a virtual advance where waiting is impossible, or a wait
+//! after the call, which then resumes where it stopped).
 
 use wasi_abi::{Clockid, Errno, Event, Eventrwflags, Eventtype, Subclockflags, Subscription, SubscriptionU};
 
-use super::{guest_offset, put_u32};
+use super::{check_array, element, put_u32};
 use crate::ctx::WasiCtx;
 use crate::fdtable::Kind;
-use crate::host::Readiness;
+use crate::host::{Readiness, Waited};
 use crate::memory::GuestMemory;
 
 /// Size of a subscription and of an event in guest memory.
@@ -17,6 +18,15 @@ const EVENT_SIZE: u32 = 32;
 /// After this many waits that ended early, the earliest timer is treated as expired so a
 /// clock that does not move cannot hang the guest.
 const MAX_WAITS: usize = 16;
+
+/// A call that stopped to let the host wait ([`Waited::Later`]): when the host calls again
+/// with the same arguments, relative timeouts still count from the first call's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PollResume {
+    args: (u32, u32, u32),
+    start: (u64, u64),
+    waits: usize,
+}
 
 /// What one subscription is waiting for, once decoded.
 enum Wait {
@@ -30,9 +40,8 @@ enum Wait {
 
 impl WasiCtx {
     fn subscription(&self, mem: &dyn GuestMemory, subs: u32, i: u32) -> Result<Subscription, Errno> {
-        let at = guest_offset(subs, i as usize * SUB_SIZE as usize)?;
-        let mut b = [0u8; 48];
-        mem.read(at, &mut b)?;
+        let mut b = [0u8; SUB_SIZE as usize];
+        mem.read(element(subs, i, SUB_SIZE)?, &mut b)?;
         Subscription::decode(&b)
     }
 
@@ -86,8 +95,14 @@ impl WasiCtx {
         if nsubscriptions == 0 {
             return Err(Errno::INVAL);
         }
-        let start = (self.clock.monotonic(), self.clock.realtime());
-        let mut waits = 0usize;
+        check_array(mem, in_, nsubscriptions, SUB_SIZE)?;
+        check_array(mem, out, nsubscriptions, EVENT_SIZE)?;
+        let args = (in_, out, nsubscriptions);
+        let resume = self.poll_resume.take().filter(|r| r.args == args);
+        let (start, mut waits) = match resume {
+            Some(r) => (r.start, r.waits),
+            None => ((self.clock.monotonic(), self.clock.realtime()), 0),
+        };
         loop {
             let now = self.clock.monotonic();
             let mut earliest: Option<u64> = None;
@@ -116,12 +131,16 @@ impl WasiCtx {
                 return put_u32(mem, nevents, written);
             }
             let timeout = earliest.map(|e| e - now);
-            if stdin_pending {
-                self.stdin.wait(timeout);
-            } else if let Some(ns) = timeout {
-                self.clock.sleep(ns);
-            }
+            let waited = match timeout {
+                _ if stdin_pending => self.stdin.wait(timeout),
+                Some(ns) => self.clock.sleep(ns),
+                None => Waited::Done,
+            };
             waits += 1;
+            if waited == Waited::Later {
+                self.poll_resume = Some(PollResume { args, start, waits });
+                return Err(Errno::AGAIN);
+            }
         }
     }
 
@@ -147,7 +166,7 @@ impl WasiCtx {
                 _ => continue,
             };
             let event = Event { userdata: sub.userdata, error: Errno::SUCCESS, ty, nbytes, flags };
-            mem.write(guest_offset(out, (written * EVENT_SIZE) as usize)?, &event.encode())?;
+            mem.write(element(out, written, EVENT_SIZE)?, &event.encode())?;
             written += 1;
         }
         Ok(written)
