@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into wasi-workers/pkg: the crate for wasm32-unknown-unknown,
 # wasm-opt -Oz until it stops shrinking (the binaryen npm package's, so every machine gets
-# the same one), and the JS entry points from js/. Expects `npm install` done.
+# the same one), the JS entry points from js/, and abi.js generated from wasi-abi. Expects
+# `npm install` done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapp
   --strip-debug --strip-producers \
   target/wasm32-unknown-unknown/wasm-release/wasi_workers.wasm -o "$out/wasi_workers.wasm"
 cp wasi-workers/js/*.js wasi-workers/js/package.json wasi-workers/js/index.d.ts "$out/"
+# The function and errno lists come from wasi-abi, never copied by hand.
+cargo run -q -p wasi-abi --example js > "$out/abi.js"
 raw=$(stat -c %s "$out/wasi_workers.wasm")
 gz=$(gzip -9 -c "$out/wasi_workers.wasm" | wc -c)
 echo "wasi-workers: wasi_workers.wasm is $raw bytes, $gz gzipped"

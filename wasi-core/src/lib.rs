@@ -22,7 +22,6 @@ mod fdtable;
 mod host;
 mod memory;
 mod path;
-mod shared;
 pub mod sorted_map;
 mod syscalls;
 mod vfs;

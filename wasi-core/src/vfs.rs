@@ -211,6 +211,13 @@ pub trait VirtualFs {
     /// Notes that an fd referring to `ino` was closed; an unlinked inode with no more open
     /// fds can now be freed.
     fn release(&mut self, _ino: Ino) {}
+
+    /// The backend as its own type, for a host that holds it as `dyn VirtualFs` and needs
+    /// what only that type offers (a littlefs disk image, say): a backend with such
+    /// methods answers `Some(self)`, and the host downcasts.
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        None
+    }
 }
 
 /// `VirtualFs` must stay object safe: the core holds backends as `dyn VirtualFs`.

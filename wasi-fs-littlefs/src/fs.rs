@@ -502,6 +502,10 @@ impl VirtualFs for LittleFs {
         Ok(())
     }
 
+    fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
+        Some(self)
+    }
+
     fn release(&mut self, ino: Ino) {
         let Some(count) = self.open.get_mut(&ino) else { return };
         *count -= 1;

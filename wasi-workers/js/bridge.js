@@ -10,15 +10,6 @@ export class ProcessExit extends Error {
   }
 }
 
-/**
- * The imports for one instance. `h` holds `memory` (the guest's, set at start), `own`
- * (our instance's memory, set once instantiated), `now(id)`, `sleep(ns)` (virtual),
- * `wait(ns)` (a promise: real time, for JSPI), `random(bytes)`,
- * `output(fd, bytes)` (0, 1 when the stream is backed up, or false), `outputReady(fd)` and
- * `stdin` (a StdinQueue, for runs under JSPI). Views are cached and remade only when a
- * memory has grown (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes
- * them unsigned.
- */
 /** Whether this runtime has JSPI (workerd, Chrome 137+, Node 24+; not Node 20). */
 export const HAS_JSPI = typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 
@@ -30,15 +21,28 @@ function suspending(f) {
 /** Copies up to this many bytes with a loop rather than `set(subarray(...))`. */
 const SMALL = 32;
 
+/**
+ * The imports for one instance. `h` holds `memory` (the guest's, once known: null before
+ * start() unless the guest imports it), `own` (our instance's memory, set once
+ * instantiated), `now(id)`, `sleep(ns)` (virtual), `wait(ns)` (a promise: real time, for
+ * JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
+ * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks`
+ * (how many embedder callbacks are running) and `wake` (a promise that settles when the
+ * host is closed, ending any wait). Views are cached and remade only when a memory has
+ * grown (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes them
+ * unsigned.
+ */
 export function bridgeImports(h) {
   let guest = new Uint8Array(0);
   let own = new Uint8Array(0);
 
   // A memory that grows detaches its old buffer, whose views then have length 0: so a
   // cached view is remade only when an access falls outside it, and the fast path never
-  // reads `memory.buffer` (a getter that costs more than a small copy).
+  // reads `memory.buffer` (a getter that costs more than a small copy). Before the
+  // guest's memory is known (a syscall from its start function), every access is out of
+  // bounds: EFAULT.
   function guestFor(end) {
-    if (end > guest.length) guest = new Uint8Array(h.memory.buffer);
+    if (end > guest.length && h.memory !== null) guest = new Uint8Array(h.memory.buffer);
     return guest;
   }
   function ownFor(end) {
@@ -54,6 +58,8 @@ export function bridgeImports(h) {
       to.set(from.subarray(start, start + len), at);
     }
   }
+  /** A wait that ends early when the host is closed. */
+  const wait = (promise) => Promise.race([promise, h.wake]);
 
   return {
     host: {
@@ -99,12 +105,13 @@ export function bridgeImports(h) {
         return h.stdin.read(ownFor(dst + len).subarray(dst, dst + len));
       },
       host_stdin_available: () => h.stdin.available(),
-      // Called only inside WebAssembly.promising (src/bridge.rs): each suspends the guest
-      // until its promise settles.
-      host_sleep_wait: suspending((ns) => h.wait(ns)),
-      host_yield: suspending(() => new Promise((resolve) => setTimeout(resolve, 0))),
-      host_stdin_wait: suspending((timeoutNs) => h.stdin.wait(timeoutNs)),
-      host_output_wait: suspending((fd) => h.outputReady(fd)),
+      host_in_callback: () => h.callbacks > 0,
+      // Called only inside WebAssembly.promising, between calls (src/calls.rs): each
+      // suspends the guest until its promise settles, or the host is closed.
+      host_sleep_wait: suspending((ns) => wait(h.wait(ns))),
+      host_yield: suspending(() => wait(new Promise((resolve) => setTimeout(resolve, 0)))),
+      host_stdin_wait: suspending((timeoutNs) => wait(h.stdin.wait(timeoutNs))),
+      host_output_wait: suspending((fd) => wait(h.outputReady(fd))),
       host_exit(code) {
         throw new ProcessExit(code);
       },

@@ -4,6 +4,9 @@
 
 const encoder = new TextEncoder();
 
+/** The longest a timer may be set for (setTimeout's limit). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class StdinQueue {
   #chunks = [];
   #head = 0;
@@ -11,6 +14,7 @@ export class StdinQueue {
   #ended = false;
   #reader = null;
   #pulling = null;
+  #timer = undefined;
 
   /** @param {ReadableStream | Uint8Array | ArrayBuffer | string | undefined} source */
   constructor(source) {
@@ -66,13 +70,20 @@ export class StdinQueue {
       await this.#pulling;
       return true;
     }
-    let timer;
     const expired = new Promise((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutNs / 1e6);
+      // setTimeout fires at once past its limit: a longer wait ends early, and poll_oneoff
+      // waits again.
+      this.#timer = setTimeout(() => resolve(false), Math.min(timeoutNs / 1e6, MAX_TIMER_MS));
     });
     const result = await Promise.race([this.#pulling.then(() => true), expired]);
-    clearTimeout(timer);
+    this.cancel();
     return result;
+  }
+
+  /** Clears the timer of a wait in progress (the host was closed: nothing waits now). */
+  cancel() {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   async #pull() {

@@ -2,9 +2,9 @@
 // WASI object instantiates our module once: that instance is the host, and the guest
 // imports its exports directly.
 
+import { ERRNO_NAMES, SYSCALLS } from './abi.js';
 import { bridgeImports, HAS_JSPI, ProcessExit } from './bridge.js';
 import { StdinQueue } from './stdin.js';
-import { SYSCALLS } from './syscalls.js';
 
 export { ProcessExit };
 
@@ -15,8 +15,39 @@ export function setModule(compiled) {
   module = compiled;
 }
 
-/** WASI's errno names by number, for errors the module reports as numbers. */
-const ERRNO_NAMES = 'SUCCESS E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EAFNOSUPPORT EAGAIN EALREADY EBADF EBADMSG EBUSY ECANCELED ECHILD ECONNABORTED ECONNREFUSED ECONNRESET EDEADLK EDESTADDRREQ EDOM EDQUOT EEXIST EFAULT EFBIG EHOSTUNREACH EIDRM EILSEQ EINPROGRESS EINTR EINVAL EIO EISCONN EISDIR ELOOP EMFILE EMLINK EMSGSIZE EMULTIHOP ENAMETOOLONG ENETDOWN ENETRESET ENETUNREACH ENFILE ENOBUFS ENODEV ENOENT ENOEXEC ENOLCK ENOLINK ENOMEM ENOMSG ENOPROTOOPT ENOSPC ENOSYS ENOTCONN ENOTDIR ENOTEMPTY ENOTRECOVERABLE ENOTSOCK ENOTSUP ENOTTY ENXIO EOVERFLOW EOWNERDEAD EPERM EPIPE EPROTO EPROTONOSUPPORT EPROTOTYPE ERANGE EROFS ESPIPE ESRCH ESTALE ETIMEDOUT ETXTBSY EXDEV ENOTCAPABLE'.split(' ');
+/** What the module's file calls return beyond errnos (src/api.rs `REFUSED` + `calls::Refused`). */
+const REFUSALS = {
+  1002: 'it was called from inside a stdout, stderr, clock or random callback while a guest call holds the host',
+  1003: "a guest call was cut short inside the host's allocator: its memory cannot be trusted",
+};
+
+/** Why a run ended (src/calls.rs `End`). */
+const END_EXIT = 1;
+const END_INTERRUPTED = 2;
+const END_CLOSED = 3;
+
+const ENOENT = ERRNO_NAMES.indexOf('ENOENT');
+
+/** Bytes moved between JS and the module per call: files and images never sit in the
+ * module twice. */
+const PIECE = 1 << 20;
+
+/** Default quota of a memory mount: a guest filling it gets ENOSPC long before a Worker's
+ * 128 MB are gone. */
+const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** Default littlefs disk size when a mount gives neither capacity nor image. */
+const DEFAULT_LITTLEFS_BYTES = 16 * 1024 * 1024;
+
+/** The most all mounts may hold together: the module addresses 4 GiB, and needs room
+ * beside them for its own state and for moving files in and out. */
+const MAX_MOUNTED_BYTES = 3 * 1024 * 1024 * 1024;
+
+/** The largest file `readFile` returns whole; larger ones are read a range at a time. */
+const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/** The longest a timer may be set for (setTimeout's limit: longer fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -37,6 +68,18 @@ function concat(a, b) {
 
 function check(cond, message) {
   if (!cond) throw new TypeError(message);
+}
+
+/** Checks a file path given to writeFile, readFile or as a `files` key: relative to its
+ * mount, no NUL, no `..`, names of at most 255 bytes. */
+function checkPath(what, path) {
+  check(typeof path === 'string', `${what} must be a string`);
+  const quoted = JSON.stringify(path);
+  check(!path.includes('\0'), `${what} ${quoted} contains a NUL character`);
+  const parts = path.split('/');
+  check(!parts.includes('..'), `${what} ${quoted} has a '..' component`);
+  check(parts.some((p) => p !== '' && p !== '.'), `${what} ${quoted} names no file`);
+  for (const p of parts) check(encoder.encode(p).length <= 255, `${what} ${quoted} has a name longer than 255 bytes`);
 }
 
 /** Reads a ReadableStream (or bytes) to one Uint8Array. */
@@ -64,17 +107,18 @@ async function readAll(stdin) {
 
 /** An output target: a WritableStream (written as the guest writes; `write` answers 1
  * when its queue is full, and `ready()` resolves when it has room), a function, or
- * nothing. */
-function sink(name, target) {
+ * nothing. `guard` marks the embedder's code running. */
+function sink(name, target, guard) {
   if (target === undefined || target === null) return { write() {}, async ready() {}, async close() {} };
-  if (typeof target === 'function') return { write: (b) => (target(b) === false ? false : 0), async ready() {}, async close() {} };
+  if (typeof target === 'function') return { write: guard((b) => (target(b) === false ? false : 0)), async ready() {}, async close() {} };
   check(typeof target.getWriter === 'function', `${name} must be a WritableStream or a function`);
   const writer = target.getWriter();
   return {
-    write(bytes) {
+    // A stream's underlying sink may run inside write(): the embedder's code.
+    write: guard((bytes) => {
       writer.write(bytes).catch(() => {});
       return writer.desiredSize !== null && writer.desiredSize <= 0 ? 1 : 0;
-    },
+    }),
     async ready() {
       await writer.ready.catch(() => {});
     },
@@ -84,27 +128,22 @@ function sink(name, target) {
   };
 }
 
-/** Default quota of a memory mount: a guest filling it gets ENOSPC long before a Worker's
- * 128 MB are gone. */
-const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
-
-/** Default littlefs disk size when a mount gives neither capacity nor image. */
-const DEFAULT_LITTLEFS_BYTES = 16 * 1024 * 1024;
-
 /** Normalises the mount options to [{ path, readOnly, files, backend, capacity, image }]. */
 function mountsOf(options) {
   const mounts = [];
   if (options.mounts !== undefined) {
     check(Array.isArray(options.mounts), 'options.mounts must be an array');
     for (const [i, m] of options.mounts.entries()) {
-      check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), `options.mounts[${i}].path must be a non-empty string without NUL`);
+      const at = `options.mounts[${i}]`;
+      check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), `${at}.path must be a non-empty string without NUL`);
       const backend = m.backend ?? (m.image !== undefined ? 'littlefs' : 'memory');
-      check(backend === 'memory' || backend === 'littlefs', `options.mounts[${i}].backend must be 'memory' or 'littlefs'`);
-      check(m.files === undefined || typeof m.files === 'object', `options.mounts[${i}].files must be an object of path -> contents`);
-      check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `options.mounts[${i}].capacity must be a positive whole number of bytes`);
-      check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `options.mounts[${i}].image must be a Uint8Array or ArrayBuffer`);
-      check(backend === 'littlefs' || m.image === undefined, `options.mounts[${i}]: an image is for the littlefs backend`);
-      const capacity = m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES);
+      check(backend === 'memory' || backend === 'littlefs', `${at}.backend must be 'memory' or 'littlefs'`);
+      check(m.files === undefined || (typeof m.files === 'object' && m.files !== null), `${at}.files must be an object of path -> contents`);
+      check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `${at}.capacity must be a positive whole number of bytes`);
+      check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `${at}.image must be a Uint8Array or ArrayBuffer`);
+      check(backend === 'littlefs' || m.image === undefined, `${at}: an image is for the littlefs backend`);
+      const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES));
+      for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
       mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, image: m.image });
     }
   }
@@ -115,9 +154,12 @@ function mountsOf(options) {
   }
   if (options.fs !== undefined) {
     check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
+    for (const path of Object.keys(options.fs)) checkPath('options.fs: the path', path);
     if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: 'memory', capacity: DEFAULT_MEMORY_BYTES });
-    Object.assign(mounts[0].files, options.fs);
+    mounts[0].files = { ...mounts[0].files, ...options.fs };
   }
+  const total = mounts.reduce((sum, m) => sum + m.capacity, 0);
+  check(total <= MAX_MOUNTED_BYTES, `options.mounts: the mounts hold ${total} bytes in all (capacities and images); a host holds at most ${MAX_MOUNTED_BYTES}`);
   return mounts;
 }
 
@@ -133,6 +175,14 @@ function defaultRandom(bytes) {
   for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
 }
 
+/** A random 53-bit number (exact as a float), from `random`. */
+function seedFrom(random) {
+  const bytes = new Uint8Array(8);
+  random(bytes);
+  const view = new DataView(bytes.buffer);
+  return view.getUint32(0) * 2 ** 21 + (view.getUint32(4) >>> 11);
+}
+
 const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory', 'jspi']);
 
 export class WASI {
@@ -143,6 +193,10 @@ export class WASI {
   #started = false;
   #stdout;
   #stderr;
+  /** The stack pointer of our instance before any call: restored after a call was cut short. */
+  #stackTop = 0;
+  /** Ends every wait of the guest: resolved by close(). */
+  #wake;
 
   /** @param {object} [options] */
   constructor(options = {}) {
@@ -167,9 +221,6 @@ export class WASI {
     this.jspi = options.jspi ?? HAS_JSPI;
     this.#options = options;
     this.#mounts = mountsOf(options);
-    this.#stdout = sink('options.stdout', options.stdout);
-    // One stream for both is common (merged output); a stream can have only one writer.
-    this.#stderr = options.stderr !== undefined && options.stderr === options.stdout ? this.#stdout : sink('options.stderr', options.stderr);
     this.version = 'preview1';
     this.#create();
   }
@@ -177,35 +228,70 @@ export class WASI {
   #create() {
     const o = this.#options;
     const offset = { ns: 0 };
+    const timers = new Set();
+    let wakeUp;
+    const wake = new Promise((resolve) => {
+      wakeUp = resolve;
+    });
+    this.#wake = () => {
+      for (const t of timers) clearTimeout(t);
+      h.stdin?.cancel();
+      wakeUp();
+    };
+    /** Marks the embedder's code running, so that a call into the host from it is known
+     * to be reentrant (src/calls.rs). */
+    const guard = (f) => (...args) => {
+      h.callbacks++;
+      try {
+        return f(...args);
+      } finally {
+        h.callbacks--;
+      }
+    };
+    const timer = (ms) =>
+      new Promise((resolve) => {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          resolve();
+        }, ms);
+        timers.add(t);
+      });
     const h = {
-      memory: null,
+      memory: o.memory ?? null,
       own: null,
-      now: o.clock ? (id) => Number(o.clock.now(id)) + offset.ns : defaultNow(offset),
-      sleep: o.clock?.sleep ? (ns) => o.clock.sleep(ns) : (ns) => { offset.ns += ns; },
+      callbacks: 0,
+      wake,
+      now: o.clock ? guard((id) => Number(o.clock.now(id)) + offset.ns) : defaultNow(offset),
+      sleep: o.clock?.sleep ? guard((ns) => o.clock.sleep(ns)) : (ns) => { offset.ns += ns; },
       // Under JSPI: real timers until the monotonic clock has moved by `ns` (a timer may
-      // fire before a coarse clock shows it); a test's own clock sleeps its own way.
+      // fire before a coarse clock shows it; a long sleep takes several timers); a test's
+      // own clock sleeps its own way.
       async wait(ns) {
         if (o.clock) return this.sleep(ns);
         const until = this.now(1) + ns;
-        for (let left = ns; left > 0; left = until - this.now(1)) await new Promise((resolve) => setTimeout(resolve, Math.ceil(left / 1e6)));
+        for (let left = ns; left > 0; left = until - this.now(1)) await timer(Math.min(Math.ceil(left / 1e6), MAX_TIMER_MS));
       },
-      random: o.random ?? defaultRandom,
+      random: o.random ? guard(o.random) : defaultRandom,
       output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
       outputReady: (fd) => (fd === 1 ? this.#stdout : this.#stderr).ready(),
       stdin: null,
     };
+    this.#stdout = sink('options.stdout', o.stdout, guard);
+    // One stream for both is common (merged output); a stream can have only one writer.
+    this.#stderr = o.stderr !== undefined && o.stderr === o.stdout ? this.#stdout : sink('options.stderr', o.stderr, guard);
     const ex = new WebAssembly.Instance(module, bridgeImports(h)).exports;
     h.own = ex.memory;
     this.#host = h;
     this.#ex = ex;
-    ex.host_begin(o.stdout != null, o.stderr != null);
+    this.#stackTop = ex.__stack_pointer.value;
+    this.#call(ex.host_begin(o.stdout != null, o.stderr != null), 'options');
     for (const a of o.args ?? []) {
-      this.#put(encoder.encode(a));
+      this.#put('options.args', encoder.encode(a));
       this.#call(ex.host_arg(), 'options.args');
     }
     for (const [k, v] of Object.entries(o.env ?? {})) {
       const name = encoder.encode(k);
-      this.#put(concat(name, encoder.encode(v)));
+      this.#put(`options.env.${k}`, concat(name, encoder.encode(v)));
       this.#call(ex.host_env(name.length), `options.env.${k}`);
     }
     for (const [i, m] of this.#mounts.entries()) {
@@ -213,26 +299,27 @@ export class WASI {
       const where = `options.mounts[${i}] (${JSON.stringify(m.path)})`;
       if (m.image !== undefined) {
         const image = bytesOf('image', m.image);
-        this.#put(concat(path, image));
+        this.#put(where, concat(path, image));
         this.#call(ex.host_mount_image(m.readOnly, path.length), where, `; got ${image.length} bytes`);
       } else if (m.backend === 'littlefs') {
-        this.#put(path);
+        this.#put(where, path);
         this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity), where, `; got a capacity of ${m.capacity} bytes`);
       } else {
-        this.#put(path);
-        this.#call(ex.host_mount_memory(m.readOnly, m.capacity), where);
+        this.#put(where, path);
+        this.#call(ex.host_mount_memory(m.readOnly, m.capacity, seedFrom(h.random)), where);
       }
     }
     this.#call(ex.host_finish(), 'options');
     for (const [i, m] of this.#mounts.entries()) {
       for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(`options file ${JSON.stringify(path)}`, contents), i);
     }
-    this.wasiImport = Object.fromEntries(SYSCALLS.map((name) => [name, ex[name]]));
+    this.wasiImport = Object.fromEntries(SYSCALLS.map(([name]) => [name, ex[name]]));
   }
 
   /** Copies `bytes` into our instance's input buffer, for the next call to consume. */
-  #put(bytes) {
+  #put(what, bytes) {
     const at = this.#ex.input_reserve(bytes.length) >>> 0;
+    if (at === 0) throw new TypeError(`${what}: ${bytes.length} bytes do not fit in the host's memory`);
     new Uint8Array(this.#ex.memory.buffer, at, bytes.length).set(bytes);
   }
 
@@ -245,13 +332,28 @@ export class WASI {
     throw new TypeError(`${what}: ${reason}${detail}`);
   }
 
-  /** Takes `len` bytes from our instance's output buffer (undefined for -1). */
-  #take(len) {
-    if (len < 0) return undefined;
+  /** Throws for a file call's nonzero code (an errno or a refusal). */
+  #fail(code, what) {
+    if (code >= 1000) throw new Error(`${what}: ${REFUSALS[code] ?? `refused (${code})`}`);
+    throw new TypeError(`${what}: ${ERRNO_NAMES[code] ?? code}`);
+  }
+
+  /** Takes `len` bytes from our instance's output buffer. */
+  #take(len, into, at = 0) {
     const ex = this.#ex;
-    const out = new Uint8Array(ex.memory.buffer, ex.output_ptr() >>> 0, len).slice();
+    const out = new Uint8Array(ex.memory.buffer, ex.output_ptr() >>> 0, len);
+    into.set(out, at);
     ex.output_free();
-    return out;
+  }
+
+  /** Our instance, for a call from the embedder: a guest call cut short by an exception
+   * (its frames unwound, its lock left held) leaves the stack pointer where it was, so it
+   * goes back to the top; the module takes the lock back. */
+  #enter() {
+    const ex = this.#ex;
+    if (ex === null) throw new Error('this WASI host was closed');
+    if (ex.host_busy() && this.#host.callbacks === 0) ex.__stack_pointer.value = this.#stackTop;
+    return ex;
   }
 
   /** The import object for WebAssembly.instantiate, as node:wasi gives it. */
@@ -259,12 +361,8 @@ export class WASI {
     return { wasi_snapshot_preview1: this.wasiImport };
   }
 
-  #open() {
-    if (this.#ex === null) throw new Error('this WASI host was closed');
-  }
-
   #bind(instance) {
-    this.#open();
+    this.#enter();
     check(instance instanceof WebAssembly.Instance, 'start() needs a WebAssembly.Instance');
     if (this.#started) throw new Error('this WASI host has already started a guest; create a new WASI for the next run');
     const memory = instance.exports.memory ?? this.#options.memory;
@@ -281,11 +379,12 @@ export class WASI {
     check(typeof instance.exports._start === 'function', 'the guest module exports no _start function');
     this.#bind(instance);
     const ex = this.#ex;
-    let code = 0;
+    let failure = null;
     try {
       if (this.jspi) {
         this.#host.stdin = new StdinQueue(this.#options.stdin);
-        ex.host_stream_stdin();
+        const code = ex.host_stream_stdin();
+        if (code !== 0) this.#fail(code, 'start()');
         ex.host_set_blocking(true);
         try {
           await WebAssembly.promising(instance.exports._start)();
@@ -294,20 +393,35 @@ export class WASI {
         }
       } else {
         if (this.#options.stdin !== undefined) {
-          this.#put(await readAll(this.#options.stdin));
-          ex.host_set_stdin();
+          const stdin = await readAll(this.#options.stdin);
+          this.#enter();
+          this.#put('options.stdin', stdin);
+          const code = ex.host_set_stdin();
+          if (code !== 0) this.#fail(code, 'start()');
         }
         instance.exports._start();
       }
     } catch (e) {
-      if (!(e instanceof ProcessExit)) throw e;
-      if (this.#options.returnOnExit === false) throw e;
-      code = e.code;
+      failure = e;
     } finally {
       await this.#stdout.close();
       await this.#stderr.close();
+      // Nothing of ours is on the stack now: whatever a cut-short call left goes.
+      ex.__stack_pointer.value = this.#stackTop;
     }
-    return code;
+    switch (ex.host_end()) {
+      case END_EXIT: {
+        const code = ex.host_exit_code();
+        if (this.#options.returnOnExit === false) throw failure instanceof ProcessExit ? failure : new ProcessExit(code);
+        return code;
+      }
+      case END_CLOSED:
+        throw new Error('this WASI host was closed while its guest ran');
+      case END_INTERRUPTED:
+        throw new Error('the guest caught an exception thrown through one of its calls into this WASI host, and called it again: its run was ended', { cause: failure });
+    }
+    if (failure !== null) throw failure;
+    return 0;
   }
 
   /** Prepares a reactor module: calls `_initialize` if it exports one. */
@@ -316,37 +430,77 @@ export class WASI {
     if (typeof instance.exports._initialize === 'function') instance.exports._initialize();
   }
 
-  /** Reads a file back from mount `mount` (0 is the first) after or during a run. */
-  readFile(path, mount = 0) {
-    check(typeof path === 'string', 'readFile(path): path must be a string');
-    this.#open();
-    this.#put(encoder.encode(path));
-    return this.#take(this.#ex.host_read_file(mount));
+  /** Reads a file back from mount `mount` (0 is the first), after or during a run:
+   * undefined if it does not exist. `range` reads `length` bytes (at most; default: to
+   * the end) from `offset` (default 0); a file larger than 1 GiB is read a range at a
+   * time. */
+  readFile(path, mount = 0, range = {}) {
+    checkPath('readFile(path): path', path);
+    check(typeof range === 'object' && range !== null, 'readFile(path, mount, range): range must be an object { offset, length }');
+    const { offset = 0, length } = range;
+    check(Number.isSafeInteger(offset) && offset >= 0, 'readFile: range.offset must be a whole number of bytes');
+    check(length === undefined || (Number.isSafeInteger(length) && length >= 0), 'readFile: range.length must be a whole number of bytes');
+    const ex = this.#enter();
+    const name = encoder.encode(path);
+    this.#put('readFile(path)', name);
+    const size = ex.host_file_size(mount);
+    if (size === -ENOENT) return undefined;
+    if (size < 0) this.#fail(-size, `readFile(${JSON.stringify(path)})`);
+    const want = Math.max(0, Math.min(length ?? Infinity, size - offset));
+    check(want <= MAX_READ_BYTES, `readFile(${JSON.stringify(path)}): the file is ${size} bytes; read at most ${MAX_READ_BYTES} at a time with readFile(path, mount, { offset, length })`);
+    const out = new Uint8Array(want);
+    let done = 0;
+    while (done < want) {
+      this.#put('readFile(path)', name);
+      const n = ex.host_read_file(mount, offset + done, Math.min(PIECE, want - done));
+      if (n < 0) this.#fail(-n, `readFile(${JSON.stringify(path)})`);
+      if (n === 0) return out.subarray(0, done);
+      this.#take(n, out, done);
+      done += n;
+    }
+    return out;
   }
 
   /** The disk image of littlefs mount `mount` (0 is the first), to store and mount again
    * later with `{ backend: 'littlefs', image }`. */
   exportImage(mount = 0) {
-    this.#open();
-    const image = this.#take(this.#ex.host_export_image(mount));
-    if (image === undefined) throw new TypeError(`mount ${mount} is not a littlefs mount`);
+    const ex = this.#enter();
+    const len = ex.host_export_image(mount);
+    if (len === -ERRNO_NAMES.indexOf('ENOTSUP') || len === -ENOENT) throw new TypeError(`mount ${mount} is not a littlefs mount`);
+    if (len < 0) this.#fail(-len, `exportImage(${mount})`);
+    const image = new Uint8Array(len);
+    this.#take(len, image);
     return image;
   }
 
-  /** Frees the filesystems and state of this host now; the object is unusable after. */
+  /** The bytes of memory this host holds now (its module instance's memory, which never
+   * shrinks): what its mounts' quotas and the allowance in SECURITY.md bound. */
+  hostMemoryBytes() {
+    return this.#enter().memory.buffer.byteLength;
+  }
+
+  /** Frees the filesystems and state of this host now; the object is unusable after. A
+   * guest still running is ended at its next call into the host (start() rejects). */
   close() {
     if (this.#ex === null) return;
     this.#ex.host_close();
     this.#ex = null;
+    this.#wake();
   }
 
   /** Writes a file into mount `mount` (0 is the first), creating directories. */
   writeFile(path, contents, mount = 0) {
-    check(typeof path === 'string', 'writeFile(path, contents): path must be a string');
-    this.#open();
+    checkPath('writeFile(path): path', path);
+    const data = bytesOf('writeFile(path, contents): contents', contents);
+    const ex = this.#enter();
     const name = encoder.encode(path);
-    this.#put(concat(name, bytesOf('contents', contents)));
-    const errno = this.#ex.host_write_file(mount, name.length);
-    if (errno !== 0) throw new TypeError(`writing ${JSON.stringify(path)} into mount ${mount}: ${ERRNO_NAMES[errno] ?? errno}`);
+    let done = 0;
+    do {
+      const piece = data.subarray(done, done + PIECE);
+      this.#put('writeFile(path, contents)', concat(name, piece));
+      const errno = ex.host_write_file(mount, name.length, done);
+      if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
+      done += piece.length;
+    } while (done < data.length);
   }
 }

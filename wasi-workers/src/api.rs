@@ -1,30 +1,35 @@
-//! What JS calls to set the host up and read it back. Byte strings travel through one
-//! input buffer (`input_reserve`, then the call that consumes it) and one output buffer
-//! (`output_ptr` after a call that fills it); failures return a nonzero code, with a
-//! static reason at `reason_ptr`/`reason_len` for JS to put in its error message.
+//! What JS calls to set the host up, and to read and write its files. Byte strings travel
+//! through one input buffer (`input_reserve`, then the call that consumes it) and one
+//! output buffer (`output_ptr` after a call that fills it), a bounded piece at a time:
+//! the module never holds a second copy of a whole file or image. Set-up failures return
+//! a nonzero code with a static reason at `reason_ptr`/`reason_len`; file calls return an
+//! errno, or `REFUSED` plus a `calls::Refused` code, which JS names.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::vec::Vec;
-use core::cell::RefCell;
 use core::str;
 
-use wasi_core::{BuildError, BytesInput, Discard, Errno, Ino, NewNode, VirtualFs, WasiCtx};
+use wasi_core::{BuildError, BytesInput, Discard, Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
 use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
-use crate::services::{JsClock, JsOutput, JsRandom, JsStdin, BLOCKING};
-use crate::state::{with_host, Global, Host, State, HOST, OUTPUT};
+use crate::calls;
+use crate::services::{JsClock, JsOutput, JsRandom, JsStdin};
+use crate::state::{Global, State};
 
 /// Bytes JS has written for the next call.
 static INPUT: Global<Vec<u8>> = Global::new(Vec::new());
-/// Why the last call that failed failed.
+/// The bytes the last `host_read_file` or `host_export_image` produced, until JS takes them.
+static OUTPUT: Global<Vec<u8>> = Global::new(Vec::new());
+/// Why the last set-up call that failed failed.
 static REASON: Global<&'static str> = Global::new("");
 
 /// Success.
 const OK: u32 = 0;
 /// Failure; the reason is at `reason_ptr`.
 const FAILED: u32 = 1;
+/// What a refused file call returns: `REFUSED + Refused as u32` (errnos stay below it).
+const REFUSED: u32 = 1000;
 
 fn fail(reason: &'static str) -> u32 {
     REASON.with(|r| *r = reason);
@@ -44,15 +49,18 @@ fn split_input(at: u32) -> Option<(Vec<u8>, Vec<u8>)> {
     Some((first, rest))
 }
 
-/// Makes room for `len` bytes of input and returns where JS writes them.
+/// Makes room for `len` bytes of input and returns where JS writes them; null when the
+/// module cannot hold them (JS reports it).
 #[no_mangle]
 pub extern "C" fn input_reserve(len: u32) -> *mut u8 {
     INPUT
         .with(|input| {
-            input.clear();
+            *input = Vec::new();
+            input.try_reserve_exact(len as usize).ok()?;
             input.resize(len as usize, 0);
-            input.as_mut_ptr()
+            Some(input.as_mut_ptr())
         })
+        .flatten()
         .unwrap_or(core::ptr::null_mut())
 }
 
@@ -90,21 +98,31 @@ fn output_for(fd: u32, to_js: bool) -> Box<dyn wasi_core::OutputStream> {
     }
 }
 
-/// Starts setting the host up, dropping any earlier one. Add arguments, environment and
-/// mounts, then call `host_finish`. Stdin starts empty (see `host_set_stdin`); stdout and
-/// stderr go to JS where `stdout_to_js`/`stderr_to_js` say so, and nowhere otherwise.
+/// Starts setting the host up. Add arguments, environment and mounts, then call
+/// `host_finish`. Stdin starts empty (see `host_set_stdin`); stdout and stderr go to JS
+/// where `stdout_to_js`/`stderr_to_js` say so, and nowhere otherwise.
 #[no_mangle]
-pub extern "C" fn host_begin(stdout_to_js: bool, stderr_to_js: bool) {
+pub extern "C" fn host_begin(stdout_to_js: bool, stderr_to_js: bool) -> u32 {
     let mut builder = WasiCtx::builder();
     builder.stdout(output_for(1, stdout_to_js)).stderr(output_for(2, stderr_to_js));
     builder.clock(Box::new(JsClock)).random(Box::new(JsRandom));
-    HOST.with(|state| *state = State::Pending { builder, images: Vec::new() });
+    let begun = calls::api(|state| {
+        let empty = matches!(state, State::Empty);
+        if empty {
+            *state = State::Pending(builder);
+        }
+        empty
+    });
+    match begun {
+        Ok(true) => OK,
+        _ => fail("this WASI host is already set up"),
+    }
 }
 
 /// Runs `f` on the host being set up.
-fn pending(f: impl FnOnce(&mut wasi_core::WasiCtxBuilder, &mut Vec<Option<Rc<RefCell<LittleFs>>>>) -> u32) -> u32 {
-    HOST.with(|state| match state {
-        State::Pending { builder, images } => f(builder, images),
+fn pending(f: impl FnOnce(&mut WasiCtxBuilder) -> u32) -> u32 {
+    calls::api(|state| match state {
+        State::Pending(builder) => f(builder),
         _ => fail("this WASI host is already set up"),
     })
     .unwrap_or(FAILED)
@@ -114,7 +132,7 @@ fn pending(f: impl FnOnce(&mut wasi_core::WasiCtxBuilder, &mut Vec<Option<Rc<Ref
 #[no_mangle]
 pub extern "C" fn host_arg() -> u32 {
     let arg = take_input();
-    pending(|b, _| match str::from_utf8(&arg) {
+    pending(|b| match str::from_utf8(&arg) {
         Ok(arg) => {
             b.arg(arg);
             OK
@@ -127,7 +145,7 @@ pub extern "C" fn host_arg() -> u32 {
 #[no_mangle]
 pub extern "C" fn host_env(name_len: u32) -> u32 {
     let Some((name, value)) = split_input(name_len) else { return fail("bad environment entry") };
-    pending(|b, _| match (str::from_utf8(&name), str::from_utf8(&value)) {
+    pending(|b| match (str::from_utf8(&name), str::from_utf8(&value)) {
         (Ok(name), Ok(value)) => {
             b.env(name, value);
             OK
@@ -136,23 +154,23 @@ pub extern "C" fn host_env(name_len: u32) -> u32 {
     })
 }
 
-/// Adds a mount at the guest path in the input.
-fn mount(read_only: bool, path: &[u8], fs: Box<dyn VirtualFs>, image: Option<Rc<RefCell<LittleFs>>>) -> u32 {
+/// Adds a mount at the guest path in `path`.
+fn mount(read_only: bool, path: &[u8], fs: Box<dyn VirtualFs>) -> u32 {
     let Ok(path) = str::from_utf8(path) else { return fail("a mount path is not valid UTF-8") };
-    pending(|b, images| {
+    pending(|b| {
         let backend = b.backend(fs);
         b.preopen(path, backend, read_only);
-        images.push(image);
         OK
     })
 }
 
 /// Preopens an empty in-memory directory at the guest path in the input, answering
-/// `ENOSPC` once it holds `quota` bytes.
+/// `ENOSPC` once it holds `quota` bytes; `seed` seeds its hash tables (a random one keeps
+/// a guest from choosing names that collide).
 #[no_mangle]
-pub extern "C" fn host_mount_memory(read_only: bool, quota: f64) -> u32 {
+pub extern "C" fn host_mount_memory(read_only: bool, quota: f64, seed: f64) -> u32 {
     let path = take_input();
-    mount(read_only, &path, Box::new(MemoryFs::with_quota(quota as u64)), None)
+    mount(read_only, &path, Box::new(MemoryFs::with_quota(quota as u64).with_hash_seed(seed as u64)))
 }
 
 /// Preopens an empty littlefs disk of `capacity` bytes at the guest path in the input.
@@ -160,10 +178,7 @@ pub extern "C" fn host_mount_memory(read_only: bool, quota: f64) -> u32 {
 pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64) -> u32 {
     let path = take_input();
     match LittleFs::new(capacity as usize) {
-        Ok(fs) => {
-            let fs = Rc::new(RefCell::new(fs));
-            mount(read_only, &path, Box::new(fs.clone()), Some(fs))
-        }
+        Ok(fs) => mount(read_only, &path, Box::new(fs)),
         Err(e) => fail(e.reason()),
     }
 }
@@ -174,10 +189,7 @@ pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64) -> u32 {
 pub extern "C" fn host_mount_image(read_only: bool, path_len: u32) -> u32 {
     let Some((path, image)) = split_input(path_len) else { return fail("bad mount") };
     match LittleFs::from_image(image, read_only) {
-        Ok(fs) => {
-            let fs = Rc::new(RefCell::new(fs));
-            mount(read_only, &path, Box::new(fs.clone()), Some(fs))
-        }
+        Ok(fs) => mount(read_only, &path, Box::new(fs)),
         Err(e) => fail(e.reason()),
     }
 }
@@ -185,14 +197,16 @@ pub extern "C" fn host_mount_image(read_only: bool, path_len: u32) -> u32 {
 /// Builds the host set up since `host_begin`.
 #[no_mangle]
 pub extern "C" fn host_finish() -> u32 {
-    let taken = HOST.with(|state| core::mem::replace(state, State::Empty));
-    let Some(State::Pending { mut builder, images }) = taken else { return fail("this WASI host is already set up") };
-    match builder.build() {
-        Ok(ctx) => {
-            HOST.with(|state| *state = State::Running(Host { ctx, images }));
-            OK
-        }
-        Err(e) => fail(build_reason(&e)),
+    let built = calls::api(|state| {
+        let State::Pending(builder) = state else { return Err("this WASI host is already set up") };
+        let ctx = builder.build().map_err(|e| build_reason(&e))?;
+        *state = State::Running(ctx);
+        Ok(())
+    });
+    match built {
+        Ok(Ok(())) => OK,
+        Ok(Err(reason)) => fail(reason),
+        Err(_) => FAILED,
     }
 }
 
@@ -208,38 +222,88 @@ fn build_reason(e: &BuildError) -> &'static str {
     }
 }
 
-/// Closes the host: drops its filesystems and state.
+/// Closes the host: drops its filesystems and state now, or (asked from inside an
+/// embedder callback during a guest's call) once that call returns. The guest is ended at
+/// its next call.
 #[no_mangle]
 pub extern "C" fn host_close() {
-    HOST.with(|state| *state = State::Empty);
+    calls::close();
+}
+
+/// Whether a call holds the host: from JS, outside any embedder callback, a call that was
+/// cut short (JS then puts our stack pointer back).
+#[no_mangle]
+pub extern "C" fn host_busy() -> bool {
+    crate::state::HOST.is_held()
+}
+
+/// Why the guest's run ended (`calls::End` as a number).
+#[no_mangle]
+pub extern "C" fn host_end() -> u32 {
+    calls::ended().0
+}
+
+/// The code the guest passed to `proc_exit`.
+#[no_mangle]
+pub extern "C" fn host_exit_code() -> i32 {
+    calls::ended().1
+}
+
+/// Runs `f` on the running host's context, for the calls below; a refusal or a host that
+/// is not running is a code for JS.
+fn with_running<R>(f: impl FnOnce(&mut WasiCtx) -> Result<R, Errno>) -> Result<R, u32> {
+    match calls::api(|state| match state {
+        State::Running(ctx) => f(ctx).map_err(|e| u32::from(e.raw())),
+        _ => Err(u32::from(Errno::BADF.raw())),
+    }) {
+        Ok(result) => result,
+        Err(refused) => Err(REFUSED + refused as u32),
+    }
 }
 
 /// Replaces stdin with the input (all of it, read before the guest starts).
 #[no_mangle]
-pub extern "C" fn host_set_stdin() {
+pub extern "C" fn host_set_stdin() -> u32 {
     let data = take_input();
-    with_host(|h| h.ctx.set_stdin(Box::new(BytesInput::new(data))));
+    with_running(|ctx| {
+        ctx.set_stdin(Box::new(BytesInput::new(data)));
+        Ok(())
+    })
+    .err()
+    .unwrap_or(OK)
 }
 
 /// Makes stdin the JS stream, read chunk by chunk as it arrives (for JSPI runs).
 #[no_mangle]
-pub extern "C" fn host_stream_stdin() {
-    with_host(|h| h.ctx.set_stdin(Box::new(JsStdin)));
+pub extern "C" fn host_stream_stdin() -> u32 {
+    with_running(|ctx| {
+        ctx.set_stdin(Box::new(JsStdin));
+        Ok(())
+    })
+    .err()
+    .unwrap_or(OK)
 }
 
 /// Says whether JS is running the guest through `WebAssembly.promising`: only then may a
-/// service suspend it.
+/// call suspend it.
 #[no_mangle]
 pub extern "C" fn host_set_blocking(on: bool) {
-    BLOCKING.store(on, core::sync::atomic::Ordering::Relaxed);
+    calls::set_blocking(on);
 }
 
 /// Walks `path` (relative to the backend root, `/`-separated) to its parent directory,
 /// creating missing directories when `create` is set; returns the parent and last name.
+/// Empty and `.` components are skipped; `..` and NUL are `EINVAL` (JS names them first).
 fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p [u8], create: bool, now: u64) -> Result<(Ino, &'p [u8]), Errno> {
+    if path.contains(&0) {
+        return Err(Errno::INVAL);
+    }
     let mut parts = path.split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").peekable();
     let mut dir = fs.root();
     while let Some(part) = parts.next() {
+        if part == b".." {
+            return Err(Errno::INVAL);
+        }
         if parts.peek().is_none() {
             return Ok((dir, part));
         }
@@ -252,71 +316,91 @@ fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p [u8], create: bool, now: u64)
     Err(Errno::INVAL)
 }
 
-/// Writes a file (creating parent directories) into mount `mount`: the input is the path
-/// (`path_len` bytes) then the contents. Returns 0, or the errno (which JS names: the
-/// names would cost the module more than the rest of this function).
+/// The file at `path` in backend `mount` of `ctx`.
+fn file_at(ctx: &mut WasiCtx, mount: u32, path: &[u8]) -> Result<Ino, Errno> {
+    let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+    let (dir, name) = parent_of(fs, path, false, 0)?;
+    fs.lookup(dir, name)
+}
+
+/// Writes a piece of a file (creating parent directories) into mount `mount`: the input
+/// is the path (`path_len` bytes) then the bytes for `offset`. At offset 0 the file is
+/// created or emptied first. Returns 0 or an errno (`ENOSPC` if not all of it fit), or a
+/// refusal (see the module docs).
 #[no_mangle]
-pub extern "C" fn host_write_file(mount: u32, path_len: u32) -> u32 {
+pub extern "C" fn host_write_file(mount: u32, path_len: u32, offset: f64) -> u32 {
     let Some((path, data)) = split_input(path_len) else { return u32::from(Errno::INVAL.raw()) };
-    let result = with_host(|h| {
+    let offset = offset as u64;
+    with_running(|ctx| {
         let now = crate::bridge::host_now(0) as u64;
-        let fs = h.ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
         let (dir, name) = parent_of(fs, &path, true, now)?;
         let ino = match fs.lookup(dir, name) {
-            Ok(ino) => {
-                fs.set_size(ino, 0, now)?;
-                ino
-            }
-            Err(_) => fs.create(dir, name, NewNode::File, now)?,
+            Ok(ino) => ino,
+            Err(Errno::NOENT) => fs.create(dir, name, NewNode::File, now)?,
+            Err(e) => return Err(e),
         };
-        match fs.write(ino, 0, &data, now)? {
-            // A backend writes what fits: the embedder asked for the whole file.
+        if offset == 0 {
+            fs.set_size(ino, 0, now)?;
+        }
+        match fs.write(ino, offset, &data, now)? {
+            // A backend writes what fits: the embedder asked for all of it.
             n if n < data.len() => Err(Errno::NOSPC),
             _ => Ok(()),
         }
-    });
-    match result {
-        Some(Ok(())) => OK,
-        Some(Err(e)) => u32::from(e.raw()),
-        None => u32::from(Errno::BADF.raw()),
-    }
+    })
+    .err()
+    .unwrap_or(OK)
 }
 
-/// Puts `bytes` in the output buffer; returns their length (-1 for none).
-fn output(bytes: Option<Vec<u8>>) -> i32 {
-    match bytes {
-        Some(bytes) => {
-            let len = bytes.len() as i32;
-            OUTPUT.with(|o| *o = bytes);
-            len
-        }
-        None => -1,
-    }
-}
-
-/// Reads the file at the input path in mount `mount` into the output buffer; returns its
-/// length, or -1 if it does not exist.
+/// The size of the file at the input path in mount `mount`, or minus the code of why not.
 #[no_mangle]
-pub extern "C" fn host_read_file(mount: u32) -> i32 {
+pub extern "C" fn host_file_size(mount: u32) -> f64 {
     let path = take_input();
-    output(
-        with_host(|h| {
-            let fs = h.ctx.backend_mut(mount as usize)?;
-            let (dir, name) = parent_of(fs, &path, false, 0).ok()?;
-            let ino = fs.lookup(dir, name).ok()?;
-            let size = usize::try_from(fs.stat(ino).ok()?.size).ok()?;
-            let mut data = alloc::vec![0u8; size];
-            let n = fs.read(ino, 0, &mut data).ok()?;
-            data.truncate(n);
-            Some(data)
-        })
-        .flatten(),
-    )
+    match with_running(|ctx| {
+        let ino = file_at(ctx, mount, &path)?;
+        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+        Ok(fs.stat(ino)?.size)
+    }) {
+        Ok(size) => size as f64,
+        Err(code) => -f64::from(code),
+    }
+}
+
+/// Reads up to `len` bytes at `offset` of the file at the input path in mount `mount` into
+/// the output buffer: the count, or minus the code of why not.
+#[no_mangle]
+pub extern "C" fn host_read_file(mount: u32, offset: f64, len: u32) -> f64 {
+    let path = take_input();
+    match with_running(|ctx| {
+        let ino = file_at(ctx, mount, &path)?;
+        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+        let mut data = Vec::new();
+        data.try_reserve_exact(len as usize).map_err(|_| Errno::NOMEM)?;
+        data.resize(len as usize, 0);
+        let n = fs.read(ino, offset as u64, &mut data)?;
+        data.truncate(n);
+        OUTPUT.with(|o| *o = data);
+        Ok(n)
+    }) {
+        Ok(n) => n as f64,
+        Err(code) => -f64::from(code),
+    }
 }
 
 /// Puts the disk image of littlefs mount `mount` in the output buffer; returns its length,
 /// or -1 for a mount that is not littlefs.
 #[no_mangle]
-pub extern "C" fn host_export_image(mount: u32) -> i32 {
-    output(with_host(|h| Some(h.images.get(mount as usize)?.as_ref()?.borrow().export_image())).flatten())
+pub extern "C" fn host_export_image(mount: u32) -> f64 {
+    match with_running(|ctx| {
+        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+        let lfs = fs.as_any_mut().and_then(|fs| fs.downcast_mut::<LittleFs>()).ok_or(Errno::NOTSUP)?;
+        let image = lfs.export_image();
+        let len = image.len();
+        OUTPUT.with(|o| *o = image);
+        Ok(len)
+    }) {
+        Ok(n) => n as f64,
+        Err(code) => -f64::from(code),
+    }
 }

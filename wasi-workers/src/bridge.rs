@@ -29,11 +29,15 @@ unsafe extern "C" {
     pub safe fn host_stdin_available() -> f64;
     /// Stops the guest: throws the package's `ProcessExit` with `code` through the guest.
     pub safe fn host_exit(code: i32);
+    /// Whether an embedder callback (an output sink, a test's clock or random source) is
+    /// running: then a call into the host found busy is reentrant, not cut short.
+    pub safe fn host_in_callback() -> bool;
 }
 
 // The imports that suspend the guest (JSPI `WebAssembly.Suspending` functions). They are
 // called only while JS runs the guest through `WebAssembly.promising` (see
-// `host_set_blocking`): elsewhere a suspension would trap.
+// `host_set_blocking`), and only between calls, never while one holds the host
+// (`calls.rs`).
 #[link(wasm_import_module = "host")]
 // SAFETY: as above: implemented in `js/bridge.js` with these signatures; none takes a
 // pointer.
@@ -43,8 +47,8 @@ unsafe extern "C" {
     /// Lets the event loop turn once.
     pub safe fn host_yield();
     /// Waits until stdin has data or has ended, or `timeout_ns` (negative: no limit) has
-    /// passed; returns whether it has data or has ended.
-    pub safe fn host_stdin_wait(timeout_ns: f64) -> bool;
+    /// passed.
+    pub safe fn host_stdin_wait(timeout_ns: f64);
     /// Waits until the queue of stdout (1) or stderr (2) has room.
     pub safe fn host_output_wait(fd: u32);
 }

@@ -3,8 +3,16 @@
 //! dlmalloc's own wasm system allocator grows the memory by exactly what each request
 //! needs, so writing a 64 MiB file grows it a thousand times, and a `memory.grow` costs
 //! V8 about half a millisecond whatever its size: that was four fifths of the time of a
-//! 64 MiB write. Here the memory grows by at least a quarter of its size (and 1 MiB) at a
-//! time; near the limit, by just what is asked.
+//! 64 MiB write. Here the memory grows by a quarter of its size at a time, at least 1 MiB
+//! and at most 4 MiB (memory never shrinks, so a larger step would be memory the host
+//! holds beyond what it uses: the bound on a host's memory counts it); near the limit, by
+//! just what is asked.
+//!
+//! dlmalloc must never be cut short: a guest that has used up nearly all of V8's stack
+//! before calling the host makes V8 throw where the stack runs out, and a throw inside
+//! dlmalloc would leave its bins half updated. So each call first recurses as deep as
+//! dlmalloc can go ([`probe`]): if the stack runs out, it runs out there, before the heap
+//! is touched.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
@@ -17,6 +25,11 @@ use crate::state::Global;
 const PAGE: usize = 64 * 1024;
 /// The least the memory grows by, in pages (1 MiB).
 const MIN_STEP: usize = 16;
+/// The most it grows by beyond what is asked, in pages (4 MiB).
+const MAX_STEP: usize = 64;
+/// How deep [`probe`] recurses: its frames are smaller than dlmalloc's, so this is a
+/// generous multiple of dlmalloc's depth.
+const PROBE_DEPTH: u32 = 48;
 
 /// dlmalloc's source of memory: fresh pages at the end of the linear memory.
 pub struct Growing;
@@ -27,7 +40,7 @@ pub struct Growing;
 unsafe impl dlmalloc::Allocator for Growing {
     fn alloc(&self, size: usize) -> (*mut u8, usize, u32) {
         let needed = size.div_ceil(PAGE);
-        let step = needed.max(wasm32::memory_size(0) / 4).max(MIN_STEP);
+        let step = needed.max((wasm32::memory_size(0) / 4).clamp(MIN_STEP, MAX_STEP));
         for pages in [step, needed] {
             let first = wasm32::memory_grow(0, pages);
             if first != usize::MAX {
@@ -62,6 +75,16 @@ unsafe impl dlmalloc::Allocator for Growing {
     }
 }
 
+/// Recurses `depth` frames deep and back, so that a stack overflow happens here rather
+/// than inside dlmalloc (see the module docs).
+#[inline(never)]
+fn probe(depth: u32) -> u32 {
+    if depth == 0 {
+        return 0;
+    }
+    core::hint::black_box(probe(core::hint::black_box(depth - 1))) + 1
+}
+
 /// The heap: one dlmalloc over `Growing`.
 pub struct Heap(Global<Dlmalloc<Growing>>);
 
@@ -72,27 +95,41 @@ impl Heap {
     }
 }
 
+impl Heap {
+    /// Runs `f` on dlmalloc once the stack has room for it.
+    fn with<R>(&self, f: impl FnOnce(&mut Dlmalloc<Growing>) -> R) -> Option<R> {
+        probe(PROBE_DEPTH);
+        self.0.with(f)
+    }
+}
+
+/// Whether a call was cut short inside dlmalloc (its lock is still held, and no JS can
+/// run inside it): the heap cannot be trusted any more.
+pub fn interrupted() -> bool {
+    crate::HEAP.0.is_held()
+}
+
 // SAFETY: each method hands dlmalloc the layout the pointer was allocated with, as
 // `GlobalAlloc`'s contract guarantees its callers do; a reentrant call (which would need
 // an allocation inside dlmalloc) finds the heap borrowed and fails as out of memory.
 unsafe impl GlobalAlloc for Heap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: see the impl.
-        self.0.with(|d| unsafe { d.malloc(layout.size(), layout.align()) }).unwrap_or(ptr::null_mut())
+        self.with(|d| unsafe { d.malloc(layout.size(), layout.align()) }).unwrap_or(ptr::null_mut())
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: see the impl.
-        self.0.with(|d| unsafe { d.calloc(layout.size(), layout.align()) }).unwrap_or(ptr::null_mut())
+        self.with(|d| unsafe { d.calloc(layout.size(), layout.align()) }).unwrap_or(ptr::null_mut())
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: see the impl.
-        self.0.with(|d| unsafe { d.free(ptr, layout.size(), layout.align()) });
+        self.with(|d| unsafe { d.free(ptr, layout.size(), layout.align()) });
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: see the impl.
-        self.0.with(|d| unsafe { d.realloc(ptr, layout.size(), layout.align(), new_size) }).unwrap_or(ptr::null_mut())
+        self.with(|d| unsafe { d.realloc(ptr, layout.size(), layout.align(), new_size) }).unwrap_or(ptr::null_mut())
     }
 }

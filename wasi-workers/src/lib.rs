@@ -27,6 +27,8 @@ pub mod api;
 #[cfg(target_arch = "wasm32")]
 mod bridge;
 #[cfg(target_arch = "wasm32")]
+mod calls;
+#[cfg(target_arch = "wasm32")]
 mod heap;
 #[cfg(target_arch = "wasm32")]
 mod services;

@@ -1,21 +1,12 @@
 //! `wasi-core` host services backed by the JS bridge, and the guest memory view. Where a
-//! service would block (sleeping, waiting for stdin, a full stdout queue), it suspends the
-//! guest through JSPI while [`BLOCKING`] is set, and otherwise does what can be done at
-//! once (a virtual sleep, no wait).
-
-use core::sync::atomic::{AtomicBool, Ordering};
+//! service would block (sleeping, waiting for stdin, a full stdout queue), it asks for a
+//! wait once the call has returned the host (`calls::want`) while the guest runs under
+//! JSPI, and otherwise does what can be done at once (a virtual sleep, no wait).
 
 use wasi_core::{Clock, Errno, GuestMemory, InputStream, OutputStream, Random, Readiness, Waited};
 
 use crate::bridge;
-
-/// Whether JS is running the guest through `WebAssembly.promising`, so that the suspending
-/// imports may be called.
-pub static BLOCKING: AtomicBool = AtomicBool::new(false);
-
-fn blocking() -> bool {
-    BLOCKING.load(Ordering::Relaxed)
-}
+use crate::calls::{blocking, want, Want};
 
 /// The guest's memory, as JS sees it at the time of the call.
 pub struct JsMemory;
@@ -50,16 +41,16 @@ impl Clock for JsClock {
     }
     fn sleep(&mut self, ns: u64) -> Waited {
         if blocking() {
-            bridge::host_sleep_wait(ns as f64);
-        } else {
-            bridge::host_sleep(ns as f64);
+            want(Want::Sleep(ns as f64));
+            return Waited::Later;
         }
+        bridge::host_sleep(ns as f64);
         Waited::Done
     }
 
     fn yield_now(&mut self) {
         if blocking() {
-            bridge::host_yield();
+            want(Want::Yield);
         }
     }
 }
@@ -83,7 +74,7 @@ impl OutputStream for JsOutput {
             1 => {
                 // Taken, but the stream is backed up: wait for room (back-pressure).
                 if blocking() {
-                    bridge::host_output_wait(self.0);
+                    want(Want::Output(self.0));
                 }
                 Ok(())
             }
@@ -97,13 +88,14 @@ pub struct JsStdin;
 
 impl InputStream for JsStdin {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
-        loop {
-            match bridge::host_stdin_read(buf.as_mut_ptr(), buf.len() as u32) {
-                n if n >= 0 => return Ok(n as usize),
-                _ if blocking() => {
-                    bridge::host_stdin_wait(-1.0);
+        match bridge::host_stdin_read(buf.as_mut_ptr(), buf.len() as u32) {
+            n if n >= 0 => Ok(n as usize),
+            _ => {
+                // Nothing yet: under JSPI the call runs again once something arrives.
+                if blocking() {
+                    want(Want::Stdin(-1.0));
                 }
-                _ => return Err(Errno::AGAIN),
+                Err(Errno::AGAIN)
             }
         }
     }
@@ -117,9 +109,10 @@ impl InputStream for JsStdin {
     }
 
     fn wait(&mut self, timeout_ns: Option<u64>) -> Waited {
-        if blocking() {
-            bridge::host_stdin_wait(timeout_ns.map_or(-1.0, |ns| ns as f64));
+        if !blocking() {
+            return Waited::Done;
         }
-        Waited::Done
+        want(Want::Stdin(timeout_ns.map_or(-1.0, |ns| ns as f64)));
+        Waited::Later
     }
 }

@@ -2,30 +2,27 @@
 //! from `wasi_abi::for_each_function!`: JS passes these exports to the guest as its
 //! `wasi_snapshot_preview1` imports unchanged.
 
-use wasi_core::{errno_code, wasi_abi, Errno};
+use wasi_core::wasi_abi;
 
-use crate::bridge;
+use crate::calls;
 use crate::services::JsMemory;
-use crate::state::with_host;
 
 macro_rules! export_syscalls {
     ($($name:ident($($p:ident: $t:ident),*) -> $ret:ident;)*) => {
         $(export_syscalls!(@one $ret $name($($p: $t),*));)*
     };
     (@one Errno $name:ident($($p:ident: $t:ident),*)) => {
-        #[doc = concat!("`", stringify!($name), "`; `EBADF` before the host is set up or after it is closed.")]
+        #[doc = concat!("`", stringify!($name), "` (see `calls::syscall`).")]
         #[export_name = stringify!($name)]
         pub extern "C" fn $name($($p: $t),*) -> u32 {
-            with_host(|h| errno_code(h.ctx.$name(&mut JsMemory, $($p),*))).unwrap_or(u32::from(Errno::BADF.raw()))
+            calls::syscall(&mut |ctx| ctx.$name(&mut JsMemory, $($p),*))
         }
     };
     (@one Exit $name:ident($($p:ident: $t:ident),*)) => {
-        #[doc = concat!("`", stringify!($name), "`: flushes, then throws `ProcessExit` through the guest.")]
+        #[doc = concat!("`", stringify!($name), "`: flushes, then ends the guest (see `calls::exit`).")]
         #[export_name = stringify!($name)]
         pub extern "C" fn $name($($p: $t),*) {
-            // The borrow of the host ends before JS throws through this frame.
-            let code = with_host(|h| h.ctx.$name(&mut JsMemory, $($p),*).0);
-            bridge::host_exit(code.unwrap_or(1));
+            calls::exit($($p),*, |ctx| ctx.$name(&mut JsMemory, $($p),*).0)
         }
     };
 }
