@@ -212,6 +212,14 @@ pub trait VirtualFs {
     /// fds can now be freed.
     fn release(&mut self, _ino: Ino) {}
 
+    /// Puts the backend's in-memory state back in order after a call into it may have
+    /// been cut short at any point (in the npm package, a JS exception unwinding through
+    /// it: a guest whose stack ran out mid-call). A backend whose storage is consistent at
+    /// every step but whose in-memory state may not be (littlefs, which survives power
+    /// loss, behind caches and a list of open files) reloads that state from storage.
+    /// Nothing by default.
+    fn recover(&mut self) {}
+
     /// The backend as its own type, for a host that holds it as `dyn VirtualFs` and needs
     /// what only that type offers (a littlefs disk image, say): a backend with such
     /// methods answers `Some(self)`, and the host downcasts.

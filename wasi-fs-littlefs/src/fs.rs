@@ -502,6 +502,11 @@ impl VirtualFs for LittleFs {
         Ok(())
     }
 
+    fn recover(&mut self) {
+        self.lfs.remount();
+        self.changed();
+    }
+
     fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
         Some(self)
     }

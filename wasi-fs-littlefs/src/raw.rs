@@ -37,6 +37,8 @@ struct Inner {
     prog_buf: Vec<u8>,
     lookahead_buf: Vec<u64>,
     file_buf: Vec<u8>,
+    /// False once mounting again after a cut-short call has failed (see `remount`).
+    mounted: bool,
 }
 
 /// A mounted littlefs on a RAM disk.
@@ -156,6 +158,7 @@ impl Lfs {
             prog_buf: vec![0; CACHE_SIZE],
             lookahead_buf: vec![0; LOOKAHEAD_SIZE / 8],
             file_buf: vec![0; CACHE_SIZE],
+            mounted: true,
         });
         let context = &mut *inner as *mut Inner as *mut c_void;
         let cfg = &mut inner.cfg;
@@ -198,6 +201,29 @@ impl Lfs {
         Ok(Lfs { inner })
     }
 
+    /// Mounts the disk again, from scratch: after a call was cut short halfway through
+    /// littlefs, its state (caches, the list of open files, whose entries lived on a stack
+    /// that is gone) is reset, and the disk read as after a power loss, which littlefs
+    /// survives by design. A disk that no longer mounts answers `EIO` from then on.
+    pub fn remount(&mut self) {
+        let inner = &mut *self.inner;
+        // SAFETY: as in `boxed`: all-zero is littlefs's state before a mount. The old
+        // state is dropped without `lfs_unmount`, which would walk its broken lists; it
+        // owns no memory (every buffer is ours, in `Inner`).
+        inner.lfs = unsafe { core::mem::zeroed() };
+        // SAFETY: as in `format`.
+        inner.mounted = unsafe { ll::lfs_mount(&mut inner.lfs, &inner.cfg) } == 0;
+    }
+
+    /// `EIO` once the disk no longer mounts (see `remount`).
+    fn live(&self) -> Result<(), Errno> {
+        if self.inner.mounted {
+            Ok(())
+        } else {
+            Err(Errno::IO)
+        }
+    }
+
     /// The disk as an image.
     pub fn image(&self) -> Vec<u8> {
         self.inner.disk.image()
@@ -205,6 +231,7 @@ impl Lfs {
 
     /// Blocks in use and in all.
     pub fn usage(&mut self) -> Result<(usize, usize), Errno> {
+        self.live()?;
         // SAFETY: the filesystem is mounted.
         let used = unsafe { check(ll::lfs_fs_size(&mut self.inner.lfs))? };
         Ok((used as usize, self.inner.disk.count()))
@@ -212,6 +239,7 @@ impl Lfs {
 
     /// Whether `path` exists, and if so whether it is a directory, and its size.
     pub fn stat(&mut self, path: &[u8]) -> Result<(bool, u64), Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: lfs_info is plain C data filled by littlefs.
         let mut info: ll::lfs_info = unsafe { core::mem::zeroed() };
@@ -223,6 +251,7 @@ impl Lfs {
     /// Reads custom attribute `kind` of `path` into `buf`; the attribute's length, or
     /// `None` if it is not set.
     pub fn get_attr(&mut self, path: &[u8], kind: u8, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `buf` holds `buf.len()` bytes.
         let n = unsafe {
@@ -242,6 +271,7 @@ impl Lfs {
 
     /// Sets custom attribute `kind` of `path`.
     pub fn set_attr(&mut self, path: &[u8], kind: u8, value: &[u8]) -> Result<(), Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `value` readable for its length.
         unsafe {
@@ -258,6 +288,7 @@ impl Lfs {
 
     /// Creates a directory.
     pub fn mkdir(&mut self, path: &[u8]) -> Result<(), Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path.
         unsafe { check(ll::lfs_mkdir(&mut self.inner.lfs, p.as_ptr() as *const _))? };
@@ -266,6 +297,7 @@ impl Lfs {
 
     /// Removes a file or an empty directory.
     pub fn remove(&mut self, path: &[u8]) -> Result<(), Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path.
         unsafe { check(ll::lfs_remove(&mut self.inner.lfs, p.as_ptr() as *const _))? };
@@ -274,6 +306,7 @@ impl Lfs {
 
     /// Renames, replacing a file or an empty directory at `to`.
     pub fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<(), Errno> {
+        self.live()?;
         let (f, t) = (c_path(from), c_path(to));
         // SAFETY: mounted filesystem, NUL-terminated paths.
         unsafe { check(ll::lfs_rename(&mut self.inner.lfs, f.as_ptr() as *const _, t.as_ptr() as *const _))? };
@@ -282,6 +315,7 @@ impl Lfs {
 
     /// Lists a directory (without `.` and `..`).
     pub fn list(&mut self, path: &[u8]) -> Result<Vec<Entry>, Errno> {
+        self.live()?;
         let p = c_path(path);
         // SAFETY: plain C data littlefs initialises in lfs_dir_open.
         let mut dir: ll::lfs_dir_t = unsafe { core::mem::zeroed() };
@@ -315,6 +349,7 @@ impl Lfs {
         flags: u32,
         f: impl FnOnce(&mut OpenFile<'_>) -> Result<R, Errno>,
     ) -> Result<R, Errno> {
+        self.live()?;
         let p = c_path(path);
         let inner = &mut *self.inner;
         let cfg = ll::lfs_file_config {
@@ -341,8 +376,11 @@ impl Lfs {
 
 impl Drop for Lfs {
     fn drop(&mut self) {
-        // SAFETY: the filesystem is mounted; nothing is open (files never outlive `with_file`).
-        unsafe { ll::lfs_unmount(&mut self.inner.lfs) };
+        if self.inner.mounted {
+            // SAFETY: the filesystem is mounted; nothing is open (files never outlive
+            // `with_file`, and a cut-short call's are forgotten by `remount`).
+            unsafe { ll::lfs_unmount(&mut self.inner.lfs) };
+        }
     }
 }
 

@@ -93,10 +93,30 @@ fn enter() -> Option<u32> {
         // are gone, and the guest carries on as if it had returned. End the run.
         // SAFETY: no embedder callback is running, so no call into the host is on the
         // stack below this one (calls cannot nest otherwise): the holder is gone.
-        unsafe { HOST.release() };
+        unsafe { recover() };
         end(End::Interrupted);
     }
     None
+}
+
+/// Takes the lock back from a call that was cut short, and has the backends put their
+/// in-memory state back in order (`VirtualFs::recover`), since the call may have stopped
+/// anywhere in them.
+///
+/// # Safety
+/// As for `Global::release`: no frame of the cut-short call may remain.
+unsafe fn recover() {
+    // SAFETY: passed on to the caller.
+    unsafe { HOST.release() };
+    HOST.with(|state| {
+        if let State::Running(ctx) = state {
+            let mut i = 0;
+            while let Some(fs) = ctx.backend_mut(i) {
+                fs.recover();
+                i += 1;
+            }
+        }
+    });
 }
 
 /// After a call or a wait: a close asked for meanwhile takes effect, ending the guest.
@@ -192,7 +212,7 @@ pub(crate) fn api<R>(f: impl FnOnce(&mut State) -> R) -> Result<R, Refused> {
         }
         // SAFETY: no embedder callback is running, so no guest call is on the stack: the
         // holder was unwound.
-        unsafe { HOST.release() };
+        unsafe { recover() };
     }
     HOST.with(f).ok_or(Refused::InCallback)
 }
