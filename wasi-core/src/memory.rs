@@ -11,6 +11,16 @@ pub trait GuestMemory {
     /// Copies `data` to guest offset `offset`.
     fn write(&mut self, offset: u32, data: &[u8]) -> Result<(), Errno>;
 
+    /// Checks that `offset..offset + len` lies in the memory, touching nothing: a
+    /// guest-chosen length is bounded before anything is done with it. By default it reads
+    /// the range's last byte; a memory that knows its size answers without that.
+    fn check(&self, offset: u32, len: u32) -> Result<(), Errno> {
+        match len.checked_sub(1) {
+            None => Ok(()),
+            Some(last) => self.read(offset.checked_add(last).ok_or(Errno::FAULT)?, &mut [0u8]),
+        }
+    }
+
     /// The whole memory as a slice, where it lives in this address space: lets the core move
     /// file data between guest memory and storage with one copy.
     fn direct(&mut self) -> Option<&mut [u8]> {
@@ -40,6 +50,10 @@ impl GuestMemory for &mut [u8] {
         let r = range(offset, data.len(), self.len())?;
         self[r].copy_from_slice(data);
         Ok(())
+    }
+
+    fn check(&self, offset: u32, len: u32) -> Result<(), Errno> {
+        range(offset, len as usize, self.len()).map(drop)
     }
 
     fn direct(&mut self) -> Option<&mut [u8]> {

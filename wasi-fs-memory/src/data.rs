@@ -3,6 +3,7 @@
 //! the last chunk (geometrically, so appends stay linear).
 
 use foldhash::fast::FixedState;
+use hashbrown::hash_table::Entry;
 use hashbrown::HashTable;
 use wasi_core::Errno;
 
@@ -50,13 +51,16 @@ impl Data {
 
     /// Chunk `index`, added empty if absent (`ENOSPC` if the table cannot grow).
     fn chunk_mut(&mut self, h: &FixedState, index: u64) -> Result<&mut QVec<u8>, Errno> {
-        let at = hash(h, index);
-        if self.chunks.find(at, |c| c.0 == index).is_none() {
+        // Room first, so that adding the chunk below cannot need an allocation.
+        if self.chunks.len() == self.chunks.capacity() {
             self.chunks.try_reserve(1, |c| hash(h, c.0)).map_err(full)?;
-            let empty = QVec::new_in(self.chunks.allocator().clone());
-            self.chunks.insert_unique(at, (index, empty), |c| hash(h, c.0));
         }
-        self.chunks.find_mut(at, |c| c.0 == index).map(|c| &mut c.1).ok_or(Errno::NOSPC)
+        let alloc = self.chunks.allocator().clone();
+        let chunk = match self.chunks.entry(hash(h, index), |c| c.0 == index, |c| hash(h, c.0)) {
+            Entry::Occupied(o) => o.into_mut(),
+            Entry::Vacant(v) => v.insert((index, QVec::new_in(alloc))).into_mut(),
+        };
+        Ok(&mut chunk.1)
     }
 
     /// Drops chunk `index` if it holds nothing.

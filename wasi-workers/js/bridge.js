@@ -81,6 +81,7 @@ export function bridgeImports(h) {
         copy(g, ptr, ownFor(src + len), src, len);
         return true;
       },
+      guest_size: () => (h.memory === null ? 0 : h.memory.buffer.byteLength),
       host_now: (id) => h.now(id),
       host_sleep: (ns) => h.sleep(ns),
       host_random(dst, len) {

@@ -13,6 +13,8 @@ unsafe extern "C" {
     /// Copies `len` bytes at our `src` to guest address `ptr`; false (copying nothing) if
     /// out of bounds.
     pub safe fn guest_write(ptr: u32, len: u32, src: *const u8) -> bool;
+    /// Bytes of the guest's memory now (0 before the host knows it).
+    pub safe fn guest_size() -> f64;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub safe fn host_now(id: u32) -> f64;
     /// Lets `ns` nanoseconds pass without waiting: advances the virtual clock.

@@ -17,13 +17,13 @@
 //! taken back). Waits happen after the call has returned its borrow ([`Want`]), so that
 //! while the guest waits the embedder can read and write files, or close the host.
 
-use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use wasi_core::{errno_code, Errno, WasiCtx};
 
 use crate::bridge;
 use crate::heap;
-use crate::state::{Global, State, HOST};
+use crate::state::{State, HOST};
 
 /// Why the guest's run ended, for JS to read after it (`host_end`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +60,10 @@ pub(crate) enum Want {
     Yield,
 }
 
-static WANT: Global<Option<Want>> = Global::new(None);
+/// The wait asked for during the current call: `Want` as a kind (0 for none) and its
+/// argument, in atomics so that the common case (none) costs one load.
+static WANT_KIND: AtomicU32 = AtomicU32::new(0);
+static WANT_ARG: AtomicU64 = AtomicU64::new(0);
 
 /// Whether the guest may be suspended: only while JS runs it through `promising`.
 pub(crate) fn blocking() -> bool {
@@ -69,7 +72,26 @@ pub(crate) fn blocking() -> bool {
 
 /// Asks for a wait once the current call has returned (see [`Want`]).
 pub(crate) fn want(wait: Want) {
-    WANT.with(|w| *w = Some(wait));
+    let (kind, arg) = match wait {
+        Want::Stdin(ns) => (1, ns),
+        Want::Sleep(ns) => (2, ns),
+        Want::Output(fd) => (3, f64::from(fd)),
+        Want::Yield => (4, 0.0),
+    };
+    WANT_ARG.store(arg.to_bits(), Relaxed);
+    WANT_KIND.store(kind, Relaxed);
+}
+
+/// Takes the wait asked for during the call that just returned.
+fn take_want() -> Option<Want> {
+    let arg = f64::from_bits(WANT_ARG.load(Relaxed));
+    match WANT_KIND.swap(0, Relaxed) {
+        0 => None,
+        1 => Some(Want::Stdin(arg)),
+        2 => Some(Want::Sleep(arg)),
+        3 => Some(Want::Output(arg as u32)),
+        _ => Some(Want::Yield),
+    }
 }
 
 /// Ends the guest now: a trap, which the guest cannot catch. JS reads the reason.
@@ -119,11 +141,18 @@ unsafe fn recover() {
     });
 }
 
-/// After a call or a wait: a close asked for meanwhile takes effect, ending the guest.
-fn closed_meanwhile() {
-    if CLOSE_REQUESTED.swap(false, Relaxed) {
+/// After a call: a close asked for during it (from an embedder callback) takes effect,
+/// ending the guest.
+fn close_if_asked() {
+    if CLOSE_REQUESTED.load(Relaxed) {
+        CLOSE_REQUESTED.store(false, Relaxed);
         HOST.with(|state| *state = State::Closed);
+        end(End::Closed);
     }
+}
+
+/// After a wait: the embedder may have closed the host meanwhile, ending the guest.
+fn closed_meanwhile() {
     if HOST.with(|state| matches!(state, State::Closed)) == Some(true) {
         end(End::Closed);
     }
@@ -142,8 +171,8 @@ pub(crate) fn syscall(call: &mut dyn FnMut(&mut WasiCtx) -> Result<(), Errno>) -
             _ => None,
         });
         let Some(Some(result)) = result else { end(End::Closed) };
-        closed_meanwhile();
-        let Some(wait) = WANT.with(Option::take).flatten() else { return errno_code(result) };
+        close_if_asked();
+        let Some(wait) = take_want() else { return errno_code(result) };
         let again = match wait {
             Want::Stdin(timeout) => {
                 bridge::host_stdin_wait(timeout);

@@ -3,6 +3,8 @@
 //! wait once the call has returned the host (`calls::want`) while the guest runs under
 //! JSPI, and otherwise does what can be done at once (a virtual sleep, no wait).
 
+use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
 use wasi_core::{Clock, Errno, GuestMemory, InputStream, OutputStream, Random, Readiness, Waited};
 
 use crate::bridge;
@@ -11,7 +13,26 @@ use crate::calls::{blocking, want, Want};
 /// The guest's memory, as JS sees it at the time of the call.
 pub struct JsMemory;
 
+/// Bytes the guest's memory is known to have: a lower bound, since a wasm memory only
+/// grows (and the guest's memory, once known, is the same for the host's life). Checks
+/// within it need no call into JS.
+static GUEST_SIZE: AtomicU64 = AtomicU64::new(0);
+
 impl GuestMemory for JsMemory {
+    fn check(&self, offset: u32, len: u32) -> Result<(), Errno> {
+        let end = u64::from(offset) + u64::from(len);
+        if end <= GUEST_SIZE.load(Relaxed) {
+            return Ok(());
+        }
+        let size = bridge::guest_size() as u64;
+        GUEST_SIZE.store(size, Relaxed);
+        if end <= size {
+            Ok(())
+        } else {
+            Err(Errno::FAULT)
+        }
+    }
+
     fn read(&self, offset: u32, buf: &mut [u8]) -> Result<(), Errno> {
         if bridge::guest_read(offset, buf.len() as u32, buf.as_mut_ptr()) {
             Ok(())

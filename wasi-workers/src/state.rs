@@ -38,7 +38,9 @@ impl<T> Global<T> {
         Global { value: UnsafeCell::new(value), held: Cell::new(false) }
     }
 
-    /// Runs `f` on the value, holding the lock; `None` if it is held already.
+    /// Runs `f` on the value, holding the lock; `None` if it is held already. Inlined: the
+    /// heap's cache relies on taking the lock with no call that could be cut short.
+    #[inline(always)]
     pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         if self.held.replace(true) {
             return None;

@@ -51,10 +51,8 @@ pub(crate) fn element(base: u32, index: u32, size: u32) -> Result<u32, Errno> {
 /// Checks that an array of `count` elements of `size` bytes at `base` lies in guest
 /// memory, without copying it: a guest-chosen count is bounded before anything is done.
 pub(crate) fn check_array(mem: &dyn GuestMemory, base: u32, count: u32, size: u32) -> Result<(), Errno> {
-    if count == 0 || size == 0 {
-        return Ok(());
-    }
-    mem.read(element(base, count, size)? - 1, &mut [0u8])
+    let bytes = u32::try_from(u64::from(count) * u64::from(size)).map_err(|_| Errno::FAULT)?;
+    mem.check(base, bytes)
 }
 
 /// Reads the `i`-th iovec of the array at `iovs`.
