@@ -5,7 +5,7 @@
 //! needs, so writing a 64 MiB file grows it a thousand times, and a `memory.grow` costs
 //! V8 about half a millisecond whatever its size: that was four fifths of the time of a
 //! 64 MiB write. Here the memory grows by a quarter of its size at a time, at least 1 MiB
-//! and at most 4 MiB (memory never shrinks, so a larger step would be memory the host
+//! and at most 2 MiB (memory never shrinks, so a larger step would be memory the host
 //! holds beyond what it uses: the bound on a host's memory counts it); near the limit, by
 //! just what is asked.
 //!
@@ -28,8 +28,8 @@ use crate::state::Global;
 const PAGE: usize = 64 * 1024;
 /// The least the memory grows by, in pages (1 MiB).
 const MIN_STEP: usize = 16;
-/// The most it grows by beyond what is asked, in pages (4 MiB).
-const MAX_STEP: usize = 64;
+/// The most it grows by beyond what is asked, in pages (2 MiB).
+const MAX_STEP: usize = 32;
 /// How deep [`probe`] recurses: a few times as deep as dlmalloc's calls go (measured by
 /// running guests out of stack at every point of a call: tests/faults.test.mjs).
 const PROBE_DEPTH: u32 = 8;

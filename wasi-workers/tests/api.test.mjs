@@ -189,3 +189,34 @@ test('stdin from a ReadableStream, stdout and stderr to WritableStreams', async 
   assert.ok(err.count() >= 2, 'stderr arrives as it is written, not as one chunk at exit');
   assert.ok(out.closed() && err.closed(), 'streams are closed when the guest ends');
 });
+
+test('file paths from the embedder are checked: NUL, .., names over 255 bytes', () => {
+  for (const backend of ['memory', 'littlefs']) {
+    assert.throws(() => new WASI({ mounts: [{ path: '/', backend, files: { 'a\0b': 'x' } }] }), { name: 'TypeError', message: /files: the path "a\\u0000b" contains a NUL/ });
+    assert.throws(() => new WASI({ mounts: [{ path: '/', backend, files: { 'a/../b': 'x' } }] }), { name: 'TypeError', message: /'\.\.' component/ });
+    assert.throws(() => new WASI({ fs: { [`${'n'.repeat(256)}`]: 'x' } }), { name: 'TypeError', message: /longer than 255 bytes/ });
+    const wasi = new WASI({ mounts: [{ path: '/', backend }] });
+    assert.throws(() => wasi.writeFile('x\0', 'y'), { name: 'TypeError', message: /NUL/ });
+    assert.throws(() => wasi.writeFile('./', 'y'), { name: 'TypeError', message: /names no file/ });
+    assert.throws(() => wasi.readFile('../etc/passwd'), { name: 'TypeError', message: /'\.\.'/ });
+    assert.throws(() => wasi.readFile('a', 0, { offset: -1 }), { name: 'TypeError', message: /range\.offset/ });
+  }
+});
+
+test('mounts hold at most 3 GiB in all, images included', () => {
+  const GiB = 2 ** 30;
+  assert.throws(() => new WASI({ mounts: [{ path: '/a', capacity: 2 * GiB }, { path: '/b', capacity: 2 * GiB }] }), { name: 'TypeError', message: /hold 4294967296 bytes in all/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 4 * GiB }] }), { name: 'TypeError', message: /at most 3221225472/ });
+});
+
+test('writeFile and readFile move a large file in pieces: the host holds one copy', () => {
+  const MiB = 2 ** 20;
+  const wasi = new WASI({ mounts: [{ path: '/' }] });
+  const before = wasi.hostMemoryBytes();
+  const data = new Uint8Array(40 * MiB).map((_, i) => i % 251);
+  wasi.writeFile('big', data);
+  assert.deepEqual(wasi.readFile('big'), data);
+  assert.deepEqual([...wasi.readFile('big', 0, { offset: 40 * MiB - 2, length: 10 })], [...data.subarray(40 * MiB - 2)]);
+  const grew = wasi.hostMemoryBytes() - before;
+  assert.ok(grew < 44 * MiB, `the host grew by ${grew} bytes for a 40 MiB file`);
+});

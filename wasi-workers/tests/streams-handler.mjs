@@ -1,6 +1,8 @@
 // The Worker behind the blocking-stdio tests, shared by workerd (tests/workerd/streams.mjs)
 // and Node (called directly): runs the `streams` guest with the request body as stdin and
-// its stdout as the response body, counting the bytes the guest has handed to stdout.
+// its stdout as the response body, counting the bytes the guest has handed to stdout;
+// `/host?scenario=NAME` runs one of jspi-host-scenarios.mjs here and answers "ok".
+import { scenarios } from './jspi-host-scenarios.mjs';
 
 let written = 0;
 
@@ -9,6 +11,14 @@ export function streamsHandler(WASI, module) {
   return async function fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === '/written') return Response.json({ written });
+    if (url.pathname === '/host') {
+      try {
+        await scenarios[url.searchParams.get('scenario')](WASI, module);
+        return new Response('ok');
+      } catch (e) {
+        return new Response(String(e?.stack ?? e), { status: 500 });
+      }
+    }
     const args = ['streams', ...url.searchParams.getAll('arg')];
     // What the guest writes goes through a one-chunk queue (so the WASI sink sees
     // back-pressure as soon as the response is not being read) into the response; the
