@@ -17,8 +17,15 @@ use wasi_core::Errno;
 /// rounding (dlmalloc keeps a word of header and aligns to 8 bytes, glibc 16).
 pub const OVERHEAD: u64 = 16;
 
+/// Allocations up to this size are counted as a whole power of two: allocators serve
+/// small blocks from size classes (the npm package's heap does, up to 1 KiB).
+const SMALL: usize = 1024;
+
 /// What `bytes` of allocation cost against the quota.
 const fn cost(bytes: usize) -> u64 {
+    if bytes <= SMALL {
+        return (if bytes < 16 { 16 } else { bytes.next_power_of_two() }) as u64 + OVERHEAD;
+    }
     (bytes as u64).div_ceil(8) * 8 + OVERHEAD
 }
 
