@@ -28,6 +28,11 @@ fn hash(h: &FixedState, index: u64) -> u64 {
     core::hash::BuildHasher::hash_one(h, index)
 }
 
+/// The table's hasher: one closure type, so the table's growth code exists once.
+fn rehash(h: &FixedState) -> impl Fn(&Chunk) -> u64 + '_ {
+    move |c| hash(h, c.0)
+}
+
 impl Data {
     /// An empty file whose storage is charged to `quota`.
     pub fn new(quota: &QuotaAlloc) -> Self {
@@ -53,10 +58,10 @@ impl Data {
     fn chunk_mut(&mut self, h: &FixedState, index: u64) -> Result<&mut QVec<u8>, Errno> {
         // Room first, so that adding the chunk below cannot need an allocation.
         if self.chunks.len() == self.chunks.capacity() {
-            self.chunks.try_reserve(1, |c| hash(h, c.0)).map_err(full)?;
+            self.chunks.try_reserve(1, rehash(h)).map_err(full)?;
         }
         let alloc = self.chunks.allocator().clone();
-        let chunk = match self.chunks.entry(hash(h, index), |c| c.0 == index, |c| hash(h, c.0)) {
+        let chunk = match self.chunks.entry(hash(h, index), |c| c.0 == index, rehash(h)) {
             Entry::Occupied(o) => o.into_mut(),
             Entry::Vacant(v) => v.insert((index, QVec::new_in(alloc))).into_mut(),
         };
