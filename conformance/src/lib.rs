@@ -5,6 +5,8 @@
 #![deny(missing_docs)]
 
 mod binding;
+pub mod differential;
+pub mod expectations;
 pub mod fuzz;
 mod hostdir;
 mod services;
