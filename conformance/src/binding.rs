@@ -80,18 +80,45 @@ pub struct Instance {
     instance: wasmi::Instance,
 }
 
-impl Instance {
-    /// Compiles and instantiates `wasm` with `ctx` (without running anything).
-    pub fn new(wasm: &[u8], ctx: WasiCtx) -> Result<Instance, RunError> {
+/// A compiled module with the imports bound, to instantiate as often as wanted: a test
+/// that runs one guest many times compiles it once.
+pub struct Program {
+    module: Module,
+    linker: Linker<State>,
+}
+
+impl Program {
+    /// Compiles `wasm` and binds the preview1 imports.
+    pub fn new(wasm: &[u8]) -> Result<Program, RunError> {
         let engine = Engine::default();
         let module = Module::new(&engine, wasm).map_err(|e| RunError::Load(e.to_string()))?;
-        let mut store = Store::new(&engine, State { ctx, memory: None });
         let mut linker = Linker::new(&engine);
         add_to_linker(&mut linker).map_err(|e| RunError::Load(e.to_string()))?;
-        let instance = linker.instantiate_and_start(&mut store, &module).map_err(|e| RunError::Load(e.to_string()))?;
+        Ok(Program { module, linker })
+    }
+
+    /// Instantiates the module with `ctx` (without running anything).
+    pub fn instantiate(&self, ctx: WasiCtx) -> Result<Instance, RunError> {
+        let mut store = Store::new(self.module.engine(), State { ctx, memory: None });
+        let instance =
+            self.linker.instantiate_and_start(&mut store, &self.module).map_err(|e| RunError::Load(e.to_string()))?;
         let memory = instance.get_memory(&store, "memory").ok_or(RunError::NoMemory)?;
         store.data_mut().memory = Some(memory);
         Ok(Instance { store, instance })
+    }
+
+    /// Instantiates the module with `ctx` and runs `_start`, as [`run`] does.
+    pub fn run(&self, ctx: WasiCtx) -> Result<(i32, WasiCtx), RunError> {
+        let mut instance = self.instantiate(ctx)?;
+        let code = instance.start()?;
+        Ok((code, instance.into_ctx()))
+    }
+}
+
+impl Instance {
+    /// Compiles and instantiates `wasm` with `ctx` (without running anything).
+    pub fn new(wasm: &[u8], ctx: WasiCtx) -> Result<Instance, RunError> {
+        Program::new(wasm)?.instantiate(ctx)
     }
 
     /// Runs `_start`: the exit code (0 if it returns, the `proc_exit` code otherwise).
@@ -135,7 +162,5 @@ impl Instance {
 /// `_start` returns, the `proc_exit` code otherwise) and the context, whose backends hold
 /// what the guest wrote.
 pub fn run(wasm: &[u8], ctx: WasiCtx) -> Result<(i32, WasiCtx), RunError> {
-    let mut instance = Instance::new(wasm, ctx)?;
-    let code = instance.start()?;
-    Ok((code, instance.into_ctx()))
+    Program::new(wasm)?.run(ctx)
 }

@@ -11,6 +11,6 @@ pub mod fuzz;
 mod hostdir;
 mod services;
 
-pub use binding::{run, Instance, RunError};
+pub use binding::{run, Instance, Program, RunError};
 pub use hostdir::copy_into;
 pub use services::{Captured, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};

@@ -30,6 +30,11 @@ impl Clock for SystemClock {
         self.start.elapsed().as_nanos() as u64
     }
 
+    /// Both clocks count nanoseconds, as wasmtime reports for its own.
+    fn resolution(&self) -> u64 {
+        1
+    }
+
     fn sleep(&mut self, ns: u64) -> Waited {
         std::thread::sleep(Duration::from_nanos(ns));
         Waited::Done

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use conformance::differential::{answers, cases, compare, fnv1a, Exit, Outcome, Verdict};
 use conformance::expectations::{expectations, guest_ctx};
-use conformance::Captured;
+use conformance::{Captured, Program};
 
 const REGENERATE: &str = "run scripts/wasmtime-answers.sh to record wasmtime's answers again";
 
@@ -23,10 +23,11 @@ fn guest_wasm(name: &str) -> Vec<u8> {
 
 /// Runs the driver as every runner runs a guest, with `args` after its name, without
 /// telling it its backend.
-fn run(wasm: &[u8], name: &str, args: &[String], backend: &str) -> Outcome {
+fn run(program: &Program, args: &[String], backend: &str) -> Outcome {
     let stdout = Captured::default();
-    let ctx = guest_ctx(name, args, backend, false, Box::new(stdout.clone()), Box::new(Captured::default()));
-    let exit = match conformance::run(wasm, ctx) {
+    let ctx =
+        guest_ctx("syscall_driver", args, backend, false, Box::new(stdout.clone()), Box::new(Captured::default()));
+    let exit = match program.run(ctx) {
         Ok((code, _)) => Exit::Code(code),
         Err(_) => Exit::trap(),
     };
@@ -75,17 +76,18 @@ fn guests_end_as_under_wasmtime() {
 /// prints how many cases matched wholly or up to a kept difference.
 fn replay(backend: &str) {
     let answers = answers();
-    let wasm = guest_wasm("syscall_driver");
+    let program = Program::new(&guest_wasm("syscall_driver")).expect("compiling the driver");
     let differences = &expectations().differences;
     let mut known: BTreeMap<String, usize> = BTreeMap::new();
     let (mut same, mut failures) = (0, Vec::new());
     for answered in &answers.cases {
-        let ours = run(&wasm, "syscall_driver", &answered.case.lines, backend);
+        let ours = run(&program, &answered.case.args(), backend);
         match compare(&answered.wasmtime, &ours, backend, differences) {
             Verdict::Same => same += 1,
             Verdict::Known { id, .. } => *known.entry(id).or_default() += 1,
             Verdict::Differs { at, wasmtime, ours: got } => {
-                let calls: Vec<&String> = answered.case.lines.iter().filter(|l| !l.starts_with("mem ")).collect();
+                let args = answered.case.args();
+                let calls: Vec<&String> = args.iter().filter(|l| !l.starts_with("mem ")).collect();
                 let call = calls.get(at).map_or("(the tree, after the calls)", |c| c.as_str());
                 let before = calls[at.saturating_sub(3)..at.min(calls.len())].iter().map(|c| format!("\n    {c}"));
                 failures.push(format!(

@@ -97,7 +97,7 @@ def main():
     answered = []
     driver = modules['syscall_driver']
     for i, case in enumerate(cases):
-        code, stdout = run(driver, ['syscall_driver'] + case['lines'])
+        code, stdout = run(driver, ['syscall_driver'] + case['args'])
         answered.append({'name': case['name'], 'lines': case['lines'], 'exit': code, 'stdout': stdout})
         if i % 100 == 99:
             print(f'{i + 1} of {len(cases)} cases', file=sys.stderr)

@@ -198,6 +198,7 @@ impl Driver {
         let mut report = format!("{name} {}", errno.name());
         if errno == Errno::SUCCESS {
             self.results(name, &args, &mut report);
+            self.forget_host_specifics(name, &args);
         }
         println!("{report}");
     }
@@ -256,6 +257,39 @@ impl Driver {
         }
     }
 
+    /// Zeroes what a successful call wrote that differs between two correct hosts (random
+    /// bytes, clock readings, inode and device numbers, times, directory cookies), so that
+    /// later calls reading the arena see the same bytes on every host.
+    fn forget_host_specifics(&mut self, name: &str, a: &[u64]) {
+        let arg = |i: usize| a.get(i).copied().unwrap_or(0);
+        // dev and ino, then atim, mtim and ctim.
+        let filestat = |at: u64| [(at, 16), (at + 40, 24)];
+        let ranges: Vec<(u64, usize)> = match name {
+            "random_get" => vec![(arg(0), arg(1) as usize)],
+            "clock_time_get" => vec![(arg(2), 8)],
+            "fd_filestat_get" => filestat(arg(1)).to_vec(),
+            "path_filestat_get" => filestat(arg(4)).to_vec(),
+            // d_next and d_ino of each entry, whole or cut.
+            "fd_readdir" => {
+                let used = u64::from(self.u32_at(arg(4)).unwrap_or(0));
+                let mut heads = Vec::new();
+                let mut at = 0u64;
+                while at < used {
+                    heads.push((arg(1) + at, (used - at).min(16) as usize));
+                    at += 24 + u64::from(self.u32_at(arg(1) + at + 16).unwrap_or(0));
+                }
+                heads
+            }
+            _ => Vec::new(),
+        };
+        for (ptr, len) in ranges {
+            if let Some(start) = ptr.checked_sub(self.base).and_then(|s| usize::try_from(s).ok()) {
+                let (from, to) = (start.min(MEM), start.saturating_add(len).min(MEM));
+                self.arena.0[from..to].fill(0);
+            }
+        }
+    }
+
     /// The bytes of `n` read into the iovecs at `iovs`, in order.
     fn gathered(&self, iovs: u64, count: u64, n: usize) -> Option<Vec<u8>> {
         let mut data = Vec::new();
@@ -270,23 +304,32 @@ impl Driver {
         Some(data)
     }
 
-    /// `args_get`/`environ_get`: the strings the pointer table points at, as offsets into
-    /// the buffer and the buffer's text.
+    /// `args_get`/`environ_get`: how many strings the pointer table points at in order from
+    /// the buffer's start, and their bytes (NUL-separated; past 48 bytes, a hash of them).
     fn strings(&self, table: u64, buf: u64) -> Option<String> {
-        let mut out = String::new();
-        let mut at = 0u64;
-        for i in 0..64 {
-            let p = u64::from(self.u32_at(table + 4 * i)?);
-            if p < buf || p - buf != at {
+        let mut all = Vec::new();
+        let mut n = 0;
+        while n < 1024 {
+            let p = u64::from(self.u32_at(table + 4 * n)?);
+            if p < buf || p - buf != all.len() as u64 {
                 break;
             }
             let rest = self.at(p, (self.base + MEM as u64 - p) as usize)?;
             let len = rest.iter().position(|b| *b == 0)?;
-            let _ = write!(out, "{}|", escape(&rest[..len]));
-            at += len as u64 + 1;
+            all.extend_from_slice(&rest[..=len]);
+            n += 1;
         }
-        Some(out)
+        Some(if all.len() > 48 {
+            format!("n={n} {}... fnv={:016x}", escape(&all[..48]), fnv1a(&all))
+        } else {
+            format!("n={n} {}", escape(&all))
+        })
     }
+}
+
+/// FNV-1a, 64 bits.
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Where strings and result slots of the current call go.
@@ -370,8 +413,9 @@ fn time(t: u64) -> String {
     }
 }
 
-/// Type, times, and the size and `nlink` of files and symlinks (a directory's size and
-/// link count are the host filesystem's business); never the device or inode numbers.
+/// Type, modification time, and the size and `nlink` of files and symlinks. Not a
+/// directory's size or link count, nor the access time: those are the host filesystem's
+/// business (a read moves `atim` on a `relatime` mount); never device or inode numbers.
 fn filestat(b: &[u8]) -> String {
     let ty = b[16];
     let size = match ty {
@@ -379,7 +423,7 @@ fn filestat(b: &[u8]) -> String {
         7 => format!(" size={}", le64(&b[32..])),
         _ => String::new(),
     };
-    format!("type={ty}{size} atim={} mtim={}", time(le64(&b[40..])), time(le64(&b[48..])))
+    format!("type={ty}{size} mtim={}", time(le64(&b[48..])))
 }
 
 fn event(b: &[u8]) -> String {
