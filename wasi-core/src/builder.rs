@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-use wasi_abi::{Fdflags, Rights};
+use wasi_abi::Fdflags;
 
 use crate::ctx::{Limits, WasiCtx};
 use crate::fdtable::{Desc, FdTable, Kind, Mount};
@@ -196,14 +196,14 @@ impl WasiCtxBuilder {
         let random = self.random.take().ok_or(BuildError::MissingRandom)?;
         let mut fds = FdTable::new(self.max_fds);
         for kind in [Kind::Stdin, Kind::Stdout, Kind::Stderr] {
-            let desc = Desc { kind, rights: Rights::all(), inheriting: Rights::all(), flags: Fdflags::empty() };
+            let desc = Desc { kind, flags: Fdflags::empty() };
             fds.insert(desc).map_err(|_| BuildError::TooFewFds(self.max_fds))?;
         }
         let mut backends = core::mem::take(&mut self.backends);
         for (path, backend, read_only) in core::mem::take(&mut self.preopens) {
             let ino = backends[backend].root();
             let kind = Kind::Dir { mount: Mount { backend, read_only }, ino, preopen: Some(path) };
-            let desc = Desc { kind, rights: Rights::all(), inheriting: Rights::all(), flags: Fdflags::empty() };
+            let desc = Desc { kind, flags: Fdflags::empty() };
             let _ = backends[backend].open(ino);
             fds.insert(desc).map_err(|_| BuildError::TooFewFds(self.max_fds))?;
         }

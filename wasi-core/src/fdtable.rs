@@ -1,7 +1,8 @@
-//! The fd table: what each guest fd refers to, with its rights and flags.
+//! The fd table: what each guest fd refers to, and its flags.
 
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
-use wasi_abi::{Errno, Fdflags, Filetype, Rights};
+use wasi_abi::{Errno, Fdflags, Filetype};
 
 use crate::vfs::Ino;
 
@@ -22,25 +23,15 @@ pub(crate) enum Kind {
     Dir { mount: Mount, ino: Ino, preopen: Option<Vec<u8>> },
 }
 
-/// One open fd.
+/// One open fd. It has no rights of its own: like wasmtime, the host reports rights for
+/// the kind of fd (`fd_fdstat_get`) but enforces only the open mode and the kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Desc {
     pub kind: Kind,
-    pub rights: Rights,
-    pub inheriting: Rights,
     pub flags: Fdflags,
 }
 
 impl Desc {
-    /// Fails with `ENOTCAPABLE` unless every one of `needed` is among this fd's rights.
-    pub fn require(&self, needed: Rights) -> Result<(), Errno> {
-        if self.rights.contains(needed) {
-            Ok(())
-        } else {
-            Err(Errno::NOTCAPABLE)
-        }
-    }
-
     /// The backend inode behind this fd, if it has one.
     pub fn inode(&self) -> Option<(Mount, Ino)> {
         match self.kind {
@@ -60,16 +51,19 @@ impl Desc {
     }
 }
 
-/// The table: a slot per fd number, lowest free number first, capped at `max` open fds.
+/// The table: a slot per fd number, capped at `max` open fds. Numbers are handed out as
+/// wasmtime does, so a guest sees the same fds: the highest number freed by a close or a
+/// renumber first, else one past the highest open fd.
 pub(crate) struct FdTable {
     slots: Vec<Option<Desc>>,
+    freed: BTreeSet<u32>,
     open: usize,
     max: usize,
 }
 
 impl FdTable {
     pub fn new(max: usize) -> Self {
-        FdTable { slots: Vec::new(), open: 0, max }
+        FdTable { slots: Vec::new(), freed: BTreeSet::new(), open: 0, max }
     }
 
     fn index(fd: u32) -> usize {
@@ -93,17 +87,17 @@ impl FdTable {
         }
     }
 
-    /// Stores `desc` under the lowest free fd number.
+    /// Stores `desc` under the next fd number.
     pub fn insert(&mut self, desc: Desc) -> Result<u32, Errno> {
         self.has_room()?;
-        let at = match self.slots.iter().position(Option::is_none) {
-            Some(at) => at,
-            None => {
-                self.slots.push(None);
-                self.slots.len() - 1
-            }
+        let fd = match self.freed.pop_last() {
+            Some(fd) => fd,
+            None => u32::try_from(self.slots.len()).map_err(|_| Errno::MFILE)?,
         };
-        let fd = u32::try_from(at).map_err(|_| Errno::MFILE)?;
+        let at = Self::index(fd);
+        if self.slots.len() <= at {
+            self.slots.resize(at + 1, None);
+        }
         self.slots[at] = Some(desc);
         self.open += 1;
         Ok(fd)
@@ -112,32 +106,24 @@ impl FdTable {
     pub fn remove(&mut self, fd: u32) -> Result<Desc, Errno> {
         let desc = self.slots.get_mut(Self::index(fd)).and_then(Option::take).ok_or(Errno::BADF)?;
         self.open -= 1;
+        self.freed.insert(fd);
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
         }
         Ok(desc)
     }
 
-    /// Moves `from` onto `to`, returning what `to` held. As in wasmtime, `to` need not be
-    /// open, but it must be below the fd cap (`EBADF` otherwise); renumbering an fd onto
-    /// itself changes nothing.
+    /// Moves `from` onto `to`, returning what `to` held. As in wasmtime, both must be open
+    /// (`EBADF` otherwise); renumbering an fd onto itself changes nothing.
     pub fn renumber(&mut self, from: u32, to: u32) -> Result<Option<Desc>, Errno> {
+        self.get(to)?;
         self.get(from)?;
-        let at = Self::index(to);
-        if at >= self.max {
-            return Err(Errno::BADF);
-        }
         if from == to {
             return Ok(None);
         }
         let moved = self.remove(from)?;
-        if self.slots.len() <= at {
-            self.slots.resize(at + 1, None);
-        }
-        let old = self.slots[at].replace(moved);
-        if old.is_none() {
-            self.open += 1;
-        }
+        self.freed.remove(&to);
+        let old = self.slots[Self::index(to)].replace(moved);
         Ok(old)
     }
 }

@@ -49,7 +49,7 @@ impl Resolved {
 
 /// Checks a path before resolution: empty is `ENOENT`, a NUL byte `EINVAL`, too long
 /// `ENAMETOOLONG`, absolute `ESCAPE`.
-fn check(path: &[u8]) -> Result<(), Errno> {
+pub(crate) fn check(path: &[u8]) -> Result<(), Errno> {
     if path.is_empty() {
         return Err(Errno::NOENT);
     }

@@ -42,15 +42,17 @@ const PREOPEN_INHERITING: Rights = PREOPEN_RIGHTS
     .union(Rights::FD_FILESTAT_SET_TIMES)
     .union(Rights::POLL_FD_READWRITE);
 
-/// The rights `fd_fdstat_get` reports: wasmtime's choice for the kind of fd, less any the
-/// guest dropped with `fd_fdstat_set_rights`.
+/// The rights `fd_fdstat_get` reports: wasmtime's choice for the kind of fd and its open
+/// mode. They are reported, not enforced (`fd_fdstat_set_rights` changes nothing).
 fn reported_rights(desc: &Desc) -> (Rights, Rights) {
-    let (base, inheriting) = match &desc.kind {
+    match &desc.kind {
         Kind::Stdin => (Rights::FD_READ, Rights::FD_READ),
         Kind::Stdout | Kind::Stderr => (Rights::FD_WRITE, Rights::FD_WRITE),
         Kind::Dir { preopen: Some(_), .. } => (PREOPEN_RIGHTS, PREOPEN_INHERITING),
         Kind::Dir { preopen: None, .. } => {
-            let r = Rights::all().difference(Rights::FD_SEEK | Rights::FD_FILESTAT_SET_SIZE | Rights::FD_WRITE);
+            let r = Rights::all().difference(
+                Rights::FD_SEEK | Rights::FD_FILESTAT_SET_SIZE | Rights::PATH_FILESTAT_SET_SIZE | Rights::FD_WRITE,
+            );
             (r, r)
         }
         Kind::File { readable, writable, .. } => {
@@ -63,8 +65,7 @@ fn reported_rights(desc: &Desc) -> (Rights, Rights) {
             }
             (r, r)
         }
-    };
-    (base & desc.rights, inheriting & desc.inheriting)
+    }
 }
 
 /// Turns `fst_flags` and the given times into what to set (`None`: leave as is).
@@ -93,7 +94,7 @@ impl WasiCtx {
         Ok(())
     }
 
-    /// Moves fd `fd` to number `to`, closing what `to` held.
+    /// Moves fd `fd` to number `to`, closing what `to` held; both must be open.
     pub fn fd_renumber(&mut self, _mem: &mut dyn GuestMemory, fd: u32, to: u32) -> Result<(), Errno> {
         if let Some(old) = self.fds.renumber(fd, to)? {
             self.release(&old);
@@ -116,7 +117,6 @@ impl WasiCtx {
         if !matches!(desc.kind, Kind::File { .. }) {
             return Err(Errno::BADF);
         }
-        desc.require(Rights::FD_FDSTAT_SET_FLAGS)?;
         if flags.intersects(Fdflags::DSYNC | Fdflags::SYNC | Fdflags::RSYNC) {
             return Err(Errno::INVAL);
         }
@@ -125,7 +125,8 @@ impl WasiCtx {
         Ok(())
     }
 
-    /// Drops rights from an fd; asking for a right it does not hold is `ENOTCAPABLE`.
+    /// Rights cannot be changed, as in wasmtime, which reports rights but enforces none:
+    /// `ENOTSUP` for a file or directory, `EBADF` for stdio or a closed fd.
     pub fn fd_fdstat_set_rights(
         &mut self,
         _mem: &mut dyn GuestMemory,
@@ -133,15 +134,10 @@ impl WasiCtx {
         fs_rights_base: u64,
         fs_rights_inheriting: u64,
     ) -> Result<(), Errno> {
-        let desc = self.fds.get_mut(fd)?;
-        let base = Rights::from_bits(fs_rights_base).ok_or(Errno::INVAL)?;
-        let inheriting = Rights::from_bits(fs_rights_inheriting).ok_or(Errno::INVAL)?;
-        if !desc.rights.contains(base) || !desc.inheriting.contains(inheriting) {
-            return Err(Errno::NOTCAPABLE);
-        }
-        desc.rights = base;
-        desc.inheriting = inheriting;
-        Ok(())
+        Rights::from_bits(fs_rights_base).ok_or(Errno::INVAL)?;
+        Rights::from_bits(fs_rights_inheriting).ok_or(Errno::INVAL)?;
+        self.fds.get(fd)?.inode().ok_or(Errno::BADF)?;
+        Err(Errno::NOTSUP)
     }
 
     /// Describes a preopened directory; any other fd is `EBADF`.
@@ -175,15 +171,12 @@ impl WasiCtx {
         }
     }
 
-    /// Checks an fd is a regular file with `rights`, returning it. A directory or a stream
-    /// is `EBADF`, as wasmtime answers (where POSIX would say `EISDIR` or allow it).
-    fn file_fd(&self, fd: u32, rights: Rights) -> Result<&Desc, Errno> {
+    /// Checks an fd is a regular file, returning it. A directory or a stream is `EBADF`, as
+    /// wasmtime answers (where POSIX would say `EISDIR` or allow it).
+    fn file_fd(&self, fd: u32) -> Result<&Desc, Errno> {
         let desc = self.fds.get(fd)?;
         match desc.kind {
-            Kind::File { .. } => {
-                desc.require(rights)?;
-                Ok(desc)
-            }
+            Kind::File { .. } => Ok(desc),
             _ => Err(Errno::BADF),
         }
     }
@@ -198,44 +191,35 @@ impl WasiCtx {
         advice: u32,
     ) -> Result<(), Errno> {
         Advice::try_from(u8::try_from(advice).map_err(|_| Errno::INVAL)?)?;
-        self.file_fd(fd, Rights::FD_ADVISE)?;
+        self.file_fd(fd)?;
         offset.checked_add(len).ok_or(Errno::INVAL)?;
         Ok(())
     }
 
-    /// Makes sure the range is backed by storage, growing the file if it ends beyond EOF.
-    pub fn fd_allocate(&mut self, _mem: &mut dyn GuestMemory, fd: u32, offset: u64, len: u64) -> Result<(), Errno> {
-        let desc = self.file_fd(fd, Rights::FD_ALLOCATE)?;
-        let Kind::File { mount, ino, writable: true, .. } = desc.kind else {
-            return Err(Errno::BADF);
-        };
-        writable(mount)?;
-        if offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
-            return Err(Errno::FBIG);
-        }
-        let now = self.now();
-        self.fs(mount).allocate(ino, offset, len, now)
+    /// Not supported on a file, as in wasmtime (`ENOTSUP`); any other fd is `EBADF`.
+    pub fn fd_allocate(&mut self, _mem: &mut dyn GuestMemory, fd: u32, _offset: u64, _len: u64) -> Result<(), Errno> {
+        self.file_fd(fd)?;
+        Err(Errno::NOTSUP)
     }
 
     /// Flushes a file's data and metadata.
     pub fn fd_sync(&mut self, _mem: &mut dyn GuestMemory, fd: u32) -> Result<(), Errno> {
-        self.sync(fd, Rights::FD_SYNC)
+        self.sync(fd)
     }
 
     /// Flushes a file's data.
     pub fn fd_datasync(&mut self, _mem: &mut dyn GuestMemory, fd: u32) -> Result<(), Errno> {
-        self.sync(fd, Rights::FD_DATASYNC)
+        self.sync(fd)
     }
 
-    fn sync(&mut self, fd: u32, right: Rights) -> Result<(), Errno> {
-        let (mount, ino) = self.file_fd(fd, right)?.inode().ok_or(Errno::BADF)?;
+    fn sync(&mut self, fd: u32) -> Result<(), Errno> {
+        let (mount, ino) = self.file_fd(fd)?.inode().ok_or(Errno::BADF)?;
         self.fs(mount).sync(ino)
     }
 
     /// Returns the attributes of an open file; stdio reports zeros, as wasmtime does.
     pub fn fd_filestat_get(&mut self, mem: &mut dyn GuestMemory, fd: u32, buf: u32) -> Result<(), Errno> {
         let desc = self.fds.get(fd)?;
-        desc.require(Rights::FD_FILESTAT_GET)?;
         let st = match desc.inode() {
             Some((mount, ino)) => self.stat(mount, ino)?,
             None => {
@@ -245,15 +229,15 @@ impl WasiCtx {
         mem.write(buf, &st.encode())
     }
 
-    /// Truncates or zero-extends an open file; the fd must be open for writing.
+    /// Truncates or zero-extends an open file. As in wasmtime (Linux `ftruncate`), an fd
+    /// not open for writing or a size past 2^63 - 1 is `EINVAL`; a directory `EBADF`.
     pub fn fd_filestat_set_size(&mut self, _mem: &mut dyn GuestMemory, fd: u32, size: u64) -> Result<(), Errno> {
-        let desc = self.file_fd(fd, Rights::FD_FILESTAT_SET_SIZE)?;
-        let Kind::File { mount, ino, writable: true, .. } = desc.kind else {
+        let Kind::File { mount, ino, writable: file_writable, .. } = self.file_fd(fd)?.kind else {
             return Err(Errno::BADF);
         };
         writable(mount)?;
-        if size > i64::MAX as u64 {
-            return Err(Errno::FBIG);
+        if !file_writable || size > i64::MAX as u64 {
+            return Err(Errno::INVAL);
         }
         let now = self.now();
         self.fs(mount).set_size(ino, size, now)
@@ -272,7 +256,6 @@ impl WasiCtx {
         let (atim, mtim) = times(atim, mtim, fst_flags, now)?;
         let desc = self.fds.get(fd)?;
         let (mount, ino) = desc.inode().ok_or(Errno::BADF)?;
-        desc.require(Rights::FD_FILESTAT_SET_TIMES)?;
         writable(mount)?;
         self.fs(mount).set_times(ino, atim, mtim, now)
     }

@@ -3,7 +3,7 @@
 //! memory is directly addressable or the backend lends its storage, else in chunks through
 //! one reused scratch buffer.
 
-use wasi_abi::{Errno, Fdflags, Iovec, Rights, Whence};
+use wasi_abi::{Errno, Fdflags, Iovec, Whence};
 
 use super::{check_array, guest_offset, iovec, put_u32, put_u64, writable};
 use crate::ctx::WasiCtx;
@@ -212,15 +212,11 @@ impl WasiCtx {
         let (mount, ino, pos) = match desc.kind {
             Kind::File { readable: false, .. } => return Err(Errno::BADF),
             Kind::File { mount, ino, pos, .. } => (mount, ino, pos),
-            Kind::Stdin if at.is_none() => {
-                desc.require(Rights::FD_READ)?;
-                return self.read_stdin(mem, iovs, iovs_len);
-            }
+            Kind::Stdin if at.is_none() => return self.read_stdin(mem, iovs, iovs_len),
             // wasmtime: stdin has no offsets; stdout and stderr are not for reading at all.
             Kind::Stdin => return Err(Errno::SPIPE),
             _ => return Err(Errno::BADF),
         };
-        desc.require(if at.is_some() { Rights::FD_READ | Rights::FD_SEEK } else { Rights::FD_READ })?;
         let start = at.unwrap_or(pos);
         let total =
             self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
@@ -239,7 +235,6 @@ impl WasiCtx {
             Kind::File { writable: false, .. } => return Err(Errno::BADF),
             Kind::File { mount, ino, pos, .. } => (mount, ino, pos),
             Kind::Stdout | Kind::Stderr if matches!(at, At::Cursor) => {
-                desc.require(Rights::FD_WRITE)?;
                 let err = desc.kind == Kind::Stderr;
                 return self.write_stream(mem, err, iovs, iovs_len);
             }
@@ -247,7 +242,6 @@ impl WasiCtx {
             Kind::Stdout | Kind::Stderr => return Err(Errno::SPIPE),
             _ => return Err(Errno::BADF),
         };
-        desc.require(if matches!(at, At::Offset(_)) { Rights::FD_WRITE | Rights::FD_SEEK } else { Rights::FD_WRITE })?;
         let append = desc.flags.contains(Fdflags::APPEND);
         writable(mount)?;
         let now = self.now();
@@ -344,8 +338,6 @@ impl WasiCtx {
     ) -> Result<(), Errno> {
         let whence = Whence::try_from(u8::try_from(whence).map_err(|_| Errno::INVAL)?)?;
         let (mount, ino, pos) = self.seekable(fd)?;
-        let only_tell = whence == Whence::Cur && offset == 0;
-        self.fds.get(fd)?.require(if only_tell { Rights::FD_TELL } else { Rights::FD_SEEK })?;
         let delta = offset as i64;
         let base = match whence {
             Whence::Set => 0,
@@ -362,7 +354,6 @@ impl WasiCtx {
     /// Returns a file's position.
     pub fn fd_tell(&mut self, mem: &mut dyn GuestMemory, fd: u32, offset: u32) -> Result<(), Errno> {
         let (_, _, pos) = self.seekable(fd)?;
-        self.fds.get(fd)?.require(Rights::FD_TELL)?;
         put_u64(mem, offset, pos)
     }
 }

@@ -21,7 +21,9 @@ where
 impl WasiCtx {
     /// Opens a file or directory relative to a directory fd. As in wasmtime, the fd is
     /// writable if `fs_rights_base` has `fd_write` or `oflags` create or truncate, and
-    /// readable if it has `fd_read` or is not opened for writing.
+    /// readable if it has `fd_read` or is not opened for writing; the sync fdflags are not
+    /// supported (`ENOTSUP`). The path is read before the directory fd is looked at, and a
+    /// file in its place is `ENOTDIR`, as there.
     pub fn path_open(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -31,19 +33,26 @@ impl WasiCtx {
         path_len: u32,
         oflags: u32,
         fs_rights_base: u64,
-        _fs_rights_inheriting: u64,
+        fs_rights_inheriting: u64,
         fdflags: u32,
         opened_fd: u32,
     ) -> Result<(), Errno> {
         let dirflags: Lookupflags = flags(dirflags.into())?;
         let oflags: Oflags = flags(oflags.into())?;
-        let fdflags: Fdflags = flags(fdflags.into())?;
         let base: Rights = flags(fs_rights_base)?;
+        let _: Rights = flags(fs_rights_inheriting)?;
+        let fdflags: Fdflags = flags(fdflags.into())?;
         // Fault on a bad result pointer now, not after the file exists and the fd is taken.
         put_u32(mem, opened_fd, 0)?;
-        let (mount, dir) = self.dir_fd(fd, Rights::PATH_OPEN)?;
-        let inherited = self.fds.get(fd)?.inheriting;
         let path = read_path(mem, path, path_len)?;
+        let (mount, dir) = match self.fds.get(fd)?.kind {
+            Kind::Dir { mount, ino, .. } => (mount, ino),
+            Kind::File { .. } => return Err(Errno::NOTDIR),
+            _ => return Err(Errno::BADF),
+        };
+        if fdflags.intersects(Fdflags::DSYNC | Fdflags::RSYNC | Fdflags::SYNC) {
+            return Err(Errno::NOTSUP);
+        }
         let write = base.contains(Rights::FD_WRITE) || oflags.intersects(Oflags::CREAT | Oflags::TRUNC);
         let read = base.contains(Rights::FD_READ) || !base.contains(Rights::FD_WRITE);
         if oflags.contains(Oflags::DIRECTORY) && oflags.intersects(Oflags::CREAT | Oflags::EXCL | Oflags::TRUNC) {
@@ -51,13 +60,6 @@ impl WasiCtx {
         }
         if write {
             writable(mount)?;
-        }
-        let dir_desc = self.fds.get(fd)?;
-        if oflags.contains(Oflags::CREAT) {
-            dir_desc.require(Rights::PATH_CREATE_FILE)?;
-        }
-        if oflags.contains(Oflags::TRUNC) {
-            dir_desc.require(Rights::PATH_FILESTAT_SET_SIZE)?;
         }
         self.fds.has_room()?;
         let now = self.now();
@@ -87,7 +89,7 @@ impl WasiCtx {
             }
         };
         fs.open(ino)?;
-        let desc = Desc { kind, rights: inherited, inheriting: inherited, flags: fdflags };
+        let desc = Desc { kind, flags: fdflags };
         let new_fd = match self.fds.insert(desc) {
             Ok(new_fd) => new_fd,
             Err(e) => {

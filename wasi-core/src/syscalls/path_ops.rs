@@ -1,6 +1,7 @@
 //! Path syscalls other than `path_open`: directories, links, renames, stat and times.
 
-use wasi_abi::{Errno, Filetype, Lookupflags, Rights};
+use alloc::vec::Vec;
+use wasi_abi::{Errno, Filetype, Lookupflags};
 
 use super::fd::times;
 use super::path_open::flags;
@@ -8,21 +9,63 @@ use super::{put_u32, read_path, writable};
 use crate::ctx::WasiCtx;
 use crate::fdtable::Mount;
 use crate::memory::GuestMemory;
-use crate::path::{is_ancestor, resolve, Resolved};
+use crate::path::{check, is_ancestor, resolve, Resolved, ESCAPE};
 use crate::vfs::{Ino, NewNode};
 
+/// One side of a link or rename: a directory and a path read from the guest.
+struct Side {
+    mount: Mount,
+    dir: Ino,
+    path: Vec<u8>,
+}
+
 impl WasiCtx {
-    /// Resolves a guest path relative to directory fd `fd`, which must hold `rights`.
+    /// Checks the part of `path` naming its parent directory ([`parent_part`]), as wasmtime
+    /// does first for every path syscall but `path_open` (it opens the parent, then works
+    /// on the last component): a NUL byte there is `EINVAL`, an absolute path `EPERM`, and
+    /// it must lead to a directory. So a fault in the last component shows only after the
+    /// directories before it are found.
+    fn check_parent(&mut self, mount: Mount, dir: Ino, path: &[u8], slash_opens: bool) -> Result<(), Errno> {
+        let parent = parent_part(path, slash_opens);
+        if parent.contains(&0) {
+            return Err(Errno::INVAL);
+        }
+        if parent.first() == Some(&b'/') {
+            return Err(ESCAPE);
+        }
+        if !parent.is_empty() && resolve(self.fs(mount), dir, parent, false)?.existing()?.1 != Filetype::Directory {
+            return Err(Errno::NOTDIR);
+        }
+        Ok(())
+    }
+
+    /// Resolves a guest path relative to directory fd `fd`, its parent checked first.
     fn lookup_path(
         &mut self,
         mem: &dyn GuestMemory,
         fd: u32,
-        rights: Rights,
         path: u32,
         path_len: u32,
         follow: bool,
     ) -> Result<(Mount, Resolved), Errno> {
-        let (mount, dir) = self.dir_fd(fd, rights)?;
+        let (mount, dir) = self.dir_fd(fd)?;
+        let path = read_path(mem, path, path_len)?;
+        self.check_parent(mount, dir, &path, false)?;
+        let resolved = resolve(self.fs(mount), dir, &path, follow)?;
+        Ok((mount, resolved))
+    }
+
+    /// Resolves a guest path relative to directory fd `fd`, checking the whole path before
+    /// any of it is looked up, as wasmtime's `path_filestat_get` does (like `path_open`).
+    fn lookup_whole_path(
+        &mut self,
+        mem: &dyn GuestMemory,
+        fd: u32,
+        path: u32,
+        path_len: u32,
+        follow: bool,
+    ) -> Result<(Mount, Resolved), Errno> {
+        let (mount, dir) = self.dir_fd(fd)?;
         let path = read_path(mem, path, path_len)?;
         let resolved = resolve(self.fs(mount), dir, &path, follow)?;
         Ok((mount, resolved))
@@ -36,7 +79,7 @@ impl WasiCtx {
         path: u32,
         path_len: u32,
     ) -> Result<(), Errno> {
-        let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_CREATE_DIRECTORY, path, path_len, false)?;
+        let (mount, r) = self.lookup_path(mem, fd, path, path_len, false)?;
         writable(mount)?;
         if r.found.is_some() {
             return Err(Errno::EXIST);
@@ -45,7 +88,7 @@ impl WasiCtx {
         self.fs(mount).create(r.parent, r.entry(Errno::EXIST)?, NewNode::Directory, now).map(drop)
     }
 
-    /// Removes an empty directory.
+    /// Removes an empty directory. A trailing slash is `EINVAL`, as wasmtime answers.
     pub fn path_remove_directory(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -53,11 +96,14 @@ impl WasiCtx {
         path: u32,
         path_len: u32,
     ) -> Result<(), Errno> {
-        let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_REMOVE_DIRECTORY, path, path_len, false)?;
+        let (mount, r) = self.lookup_path(mem, fd, path, path_len, false)?;
         writable(mount)?;
         let (_, filetype) = r.existing()?;
         if filetype != Filetype::Directory {
             return Err(Errno::NOTDIR);
+        }
+        if r.trailing_slash {
+            return Err(Errno::INVAL);
         }
         let now = self.now();
         self.fs(mount).rmdir(r.parent, r.entry(Errno::INVAL)?, now)
@@ -71,7 +117,7 @@ impl WasiCtx {
         path: u32,
         path_len: u32,
     ) -> Result<(), Errno> {
-        let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_UNLINK_FILE, path, path_len, false)?;
+        let (mount, r) = self.lookup_path(mem, fd, path, path_len, false)?;
         writable(mount)?;
         if r.existing()?.1 == Filetype::Directory {
             return Err(Errno::ISDIR);
@@ -80,8 +126,9 @@ impl WasiCtx {
         self.fs(mount).unlink(r.parent, r.entry(Errno::ISDIR)?, now)
     }
 
-    /// Creates a symlink at `new_path` (relative to `fd`) pointing at `old_path`, which is
-    /// stored as given and only checked when followed.
+    /// Creates a symlink at `new_path` (relative to `fd`) pointing at `old_path`. As in
+    /// wasmtime, an absolute target is `EPERM` and an empty one `ENOENT`, before the new
+    /// path is looked at; a relative target is stored as given and checked when followed.
     pub fn path_symlink(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -91,17 +138,29 @@ impl WasiCtx {
         new_path: u32,
         new_path_len: u32,
     ) -> Result<(), Errno> {
+        let (mount, dir) = self.dir_fd(fd)?;
         let target = read_path(mem, old_path, old_path_len)?;
-        let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_SYMLINK, new_path, new_path_len, false)?;
+        let new_path = read_path(mem, new_path, new_path_len)?;
+        if target.first() == Some(&b'/') {
+            return Err(ESCAPE);
+        }
+        self.check_parent(mount, dir, &new_path, false)?;
+        if new_path.contains(&0) {
+            return Err(Errno::INVAL);
+        }
+        if target.is_empty() {
+            return Err(Errno::NOENT);
+        }
+        if target.contains(&0) {
+            return Err(Errno::INVAL);
+        }
+        let r = resolve(self.fs(mount), dir, &new_path, false)?;
         writable(mount)?;
         if r.found.is_some() {
             return Err(Errno::EXIST);
         }
         if r.trailing_slash {
             return Err(Errno::NOENT);
-        }
-        if target.is_empty() || target.contains(&0) {
-            return Err(if target.is_empty() { Errno::NOENT } else { Errno::INVAL });
         }
         if !self.fs(mount).features().symlinks {
             return Err(Errno::NOTSUP);
@@ -121,7 +180,7 @@ impl WasiCtx {
         buf_len: u32,
         bufused: u32,
     ) -> Result<(), Errno> {
-        let (mount, r) = self.lookup_path(mem, fd, Rights::PATH_READLINK, path, path_len, false)?;
+        let (mount, r) = self.lookup_path(mem, fd, path, path_len, false)?;
         let (ino, filetype) = r.existing()?;
         if filetype != Filetype::SymbolicLink {
             return Err(Errno::INVAL);
@@ -132,21 +191,37 @@ impl WasiCtx {
         put_u32(mem, bufused, n as u32)
     }
 
-    /// Resolves the destination of a link or rename: its parent and a free or replaceable name.
-    fn destination(
-        &mut self,
+    /// The two sides of a link or rename: both directory fds checked, both paths read.
+    fn sides(
+        &self,
         mem: &dyn GuestMemory,
-        fd: u32,
-        rights: Rights,
-        path: u32,
-        path_len: u32,
-        source: Mount,
-    ) -> Result<Resolved, Errno> {
-        let (mount, r) = self.lookup_path(mem, fd, rights, path, path_len, false)?;
-        if mount.backend != source.backend {
-            return Err(Errno::XDEV);
+        (old_fd, old_path, old_len): (u32, u32, u32),
+        (new_fd, new_path, new_len): (u32, u32, u32),
+    ) -> Result<[Side; 2], Errno> {
+        let (old_mount, old_dir) = self.dir_fd(old_fd)?;
+        let (new_mount, new_dir) = self.dir_fd(new_fd)?;
+        Ok([
+            Side { mount: old_mount, dir: old_dir, path: read_path(mem, old_path, old_len)? },
+            Side { mount: new_mount, dir: new_dir, path: read_path(mem, new_path, new_len)? },
+        ])
+    }
+
+    /// Checks both sides' parents ([`WasiCtx::check_parent`]), then both whole paths, in
+    /// wasmtime's order.
+    fn check_sides(&mut self, sides: &[Side; 2], slash_opens: bool) -> Result<(), Errno> {
+        for side in sides {
+            self.check_parent(side.mount, side.dir, &side.path, slash_opens)?;
         }
-        writable(mount)?;
+        for side in sides {
+            check(&side.path)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves one side of a link or rename without following a last symlink.
+    fn resolve_side(&mut self, side: &Side) -> Result<Resolved, Errno> {
+        let r = resolve(self.fs(side.mount), side.dir, &side.path, false)?;
+        writable(side.mount)?;
         Ok(r)
     }
 
@@ -162,15 +237,21 @@ impl WasiCtx {
         new_path: u32,
         new_path_len: u32,
     ) -> Result<(), Errno> {
-        // Linking through a symlink is refused, as wasmtime does: the link names the symlink.
         let old_flags: Lookupflags = flags(old_flags.into())?;
+        let sides = self.sides(mem, (old_fd, old_path, old_path_len), (new_fd, new_path, new_path_len))?;
+        // Linking through a symlink is refused, as wasmtime does: the link names the symlink.
         if old_flags.contains(Lookupflags::SYMLINK_FOLLOW) {
             return Err(Errno::INVAL);
         }
-        let (mount, src) = self.lookup_path(mem, old_fd, Rights::PATH_LINK_SOURCE, old_path, old_path_len, false)?;
-        writable(mount)?;
-        let (ino, filetype) = src.existing()?;
-        let dst = self.destination(mem, new_fd, Rights::PATH_LINK_TARGET, new_path, new_path_len, mount)?;
+        self.check_sides(&sides, true)?;
+        // The source must exist before the destination is looked at, as under wasmtime.
+        let [old, new] = sides;
+        let (ino, filetype) = self.resolve_side(&old)?.existing()?;
+        let dst = self.resolve_side(&new)?;
+        if new.mount.backend != old.mount.backend {
+            return Err(Errno::XDEV);
+        }
+        let mount = old.mount;
         if dst.found.is_some() {
             return Err(Errno::EXIST);
         }
@@ -187,7 +268,9 @@ impl WasiCtx {
         self.fs(mount).link(ino, dst.parent, dst.entry(Errno::EXIST)?, now)
     }
 
-    /// Renames a file or directory, replacing the destination as POSIX `rename` does.
+    /// Renames a file or directory, replacing the destination as POSIX
+    /// `rename` does. A path ending in `.` or `..` on either side is `EBUSY`, before the
+    /// source's existence is checked, as in wasmtime.
     pub fn path_rename(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -198,12 +281,17 @@ impl WasiCtx {
         new_path: u32,
         new_path_len: u32,
     ) -> Result<(), Errno> {
-        let (mount, src) = self.lookup_path(mem, fd, Rights::PATH_RENAME_SOURCE, old_path, old_path_len, false)?;
-        writable(mount)?;
-        let (ino, filetype) = src.existing()?;
+        let sides = self.sides(mem, (fd, old_path, old_path_len), (new_fd, new_path, new_path_len))?;
+        self.check_sides(&sides, false)?;
+        let [old, new] = sides;
+        let (src, dst) = (self.resolve_side(&old)?, self.resolve_side(&new)?);
+        if new.mount.backend != old.mount.backend {
+            return Err(Errno::XDEV);
+        }
+        let mount = old.mount;
         let old_name = src.entry(Errno::BUSY)?;
-        let dst = self.destination(mem, new_fd, Rights::PATH_RENAME_TARGET, new_path, new_path_len, mount)?;
         let new_name = dst.entry(Errno::BUSY)?;
+        let (ino, filetype) = src.existing()?;
         if filetype != Filetype::Directory && dst.trailing_slash {
             return Err(Errno::NOTDIR);
         }
@@ -232,12 +320,13 @@ impl WasiCtx {
         path_len: u32,
         buf: u32,
     ) -> Result<(), Errno> {
-        let (mount, ino) = self.existing_at(mem, fd, Rights::PATH_FILESTAT_GET, flags_, path, path_len)?;
+        let (mount, ino) = self.existing_at(mem, fd, flags_, path, path_len)?;
         let st = self.stat(mount, ino)?;
         mem.write(buf, &st.encode())
     }
 
-    /// Sets the access and modification times of a path.
+    /// Sets the access and modification times of a path (with neither to change, the path's
+    /// last component need not exist, as under wasmtime).
     pub fn path_filestat_set_times(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -251,7 +340,17 @@ impl WasiCtx {
     ) -> Result<(), Errno> {
         let now = self.now();
         let (atim, mtim) = times(atim, mtim, fst_flags, now)?;
-        let (mount, ino) = self.existing_at(mem, fd, Rights::PATH_FILESTAT_SET_TIMES, flags_, path, path_len)?;
+        let lookupflags: Lookupflags = flags(flags_.into())?;
+        let follow = lookupflags.contains(Lookupflags::SYMLINK_FOLLOW);
+        let (mount, r) = self.lookup_path(mem, fd, path, path_len, follow)?;
+        if atim.is_none() && mtim.is_none() {
+            // Nothing to change: like Linux `utimensat` under wasmtime, a missing last
+            // component is no error, unless a trailing slash or following it needs it.
+            if r.found.is_some() || !(r.trailing_slash || follow) {
+                return Ok(());
+            }
+        }
+        let ino = r.existing()?.0;
         writable(mount)?;
         self.fs(mount).set_times(ino, atim, mtim, now)
     }
@@ -261,14 +360,26 @@ impl WasiCtx {
         &mut self,
         mem: &dyn GuestMemory,
         fd: u32,
-        rights: Rights,
         lookupflags: u32,
         path: u32,
         path_len: u32,
     ) -> Result<(Mount, Ino), Errno> {
         let lookupflags: Lookupflags = flags(lookupflags.into())?;
         let follow = lookupflags.contains(Lookupflags::SYMLINK_FOLLOW);
-        let (mount, r) = self.lookup_path(mem, fd, rights, path, path_len, follow)?;
+        let (mount, r) = self.lookup_whole_path(mem, fd, path, path_len, follow)?;
         Ok((mount, r.existing()?.0))
+    }
+}
+
+/// The part of a path naming the directory wasmtime opens to work on its last component:
+/// up to the last `/`, or the whole path when it ends in `.` or `..`, or in `/` if
+/// `slash_opens` (`path_link` opens such a path whole; `path_rename` does not).
+fn parent_part(path: &[u8], slash_opens: bool) -> &[u8] {
+    let trimmed =
+        if slash_opens { path } else { &path[..path.iter().rposition(|b| *b != b'/').map_or(0, |end| end + 1)] };
+    let last = trimmed.iter().rposition(|b| *b == b'/').map_or(0, |slash| slash + 1);
+    match &trimmed[last..] {
+        b"" | b"." | b".." => trimmed,
+        _ => &trimmed[..last],
     }
 }
