@@ -119,8 +119,9 @@ impl WasiCtx {
         iov: Iovec,
         now: Timestamp,
     ) -> Result<usize, Errno> {
+        // Past 2^63 - 1 is `EINVAL`, as Linux's `pwrite` (and so wasmtime) answers.
         if pos.checked_add(u64::from(iov.buf_len)).is_none_or(|end| end > MAX_OFFSET) {
-            return Err(Errno::FBIG);
+            return Err(Errno::INVAL);
         }
         let fs = &mut *self.backends[mount.backend];
         if let Some(direct) = mem.direct() {
@@ -218,6 +219,11 @@ impl WasiCtx {
             _ => return Err(Errno::BADF),
         };
         let start = at.unwrap_or(pos);
+        // Past 2^63 - 1 (where `fd_seek` may leave the position) is `EINVAL`, as Linux's
+        // `pread` (and so wasmtime) answers.
+        if start > MAX_OFFSET {
+            return Err(Errno::INVAL);
+        }
         let total =
             self.each_iov(mem, iovs, iovs_len, |ctx, mem, done, iov| ctx.read_iov(mem, mount, ino, start + done, iov))?;
         if at.is_none() {
@@ -242,6 +248,9 @@ impl WasiCtx {
             Kind::Stdout | Kind::Stderr => return Err(Errno::SPIPE),
             _ => return Err(Errno::BADF),
         };
+        if matches!(at, At::Offset(offset) if offset > MAX_OFFSET) {
+            return Err(Errno::INVAL);
+        }
         let append = desc.flags.contains(Fdflags::APPEND);
         writable(mount)?;
         let now = self.now();
@@ -284,9 +293,6 @@ impl WasiCtx {
         offset: u64,
         nread: u32,
     ) -> Result<(), Errno> {
-        if offset > MAX_OFFSET {
-            return Err(Errno::INVAL);
-        }
         counted(mem, nread, |mem| self.read_file(mem, fd, iovs, iovs_len, Some(offset)))
     }
 
@@ -312,9 +318,6 @@ impl WasiCtx {
         offset: u64,
         nwritten: u32,
     ) -> Result<(), Errno> {
-        if offset > MAX_OFFSET {
-            return Err(Errno::INVAL);
-        }
         counted(mem, nwritten, |mem| self.write_fd(mem, fd, iovs, iovs_len, At::Offset(offset)))
     }
 
@@ -327,7 +330,8 @@ impl WasiCtx {
         }
     }
 
-    /// Moves a file's position; a resulting negative offset is `EINVAL`.
+    /// Moves a file's position; a negative offset from the start, or a position that would
+    /// fall below 0 or past 2^64 - 1, is `EINVAL`, as in wasmtime.
     pub fn fd_seek(
         &mut self,
         mem: &mut dyn GuestMemory,
@@ -340,11 +344,12 @@ impl WasiCtx {
         let (mount, ino, pos) = self.seekable(fd)?;
         let delta = offset as i64;
         let base = match whence {
+            Whence::Set if delta < 0 => return Err(Errno::INVAL),
             Whence::Set => 0,
             Whence::Cur => pos,
             Whence::End => self.fs(mount).stat(ino)?.size,
         };
-        let new = base.checked_add_signed(delta).filter(|p| *p <= MAX_OFFSET).ok_or(Errno::INVAL)?;
+        let new = base.checked_add_signed(delta).ok_or(Errno::INVAL)?;
         if let Kind::File { pos, .. } = &mut self.fds.get_mut(fd)?.kind {
             *pos = new;
         }
