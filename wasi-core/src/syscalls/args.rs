@@ -31,21 +31,39 @@ impl Strings {
     }
 
     /// Writes the strings at `buf` and their addresses, an array of pointers, at `ptrs`.
+    /// When the two overlap, the result is what wasmtime leaves: it writes each pointer,
+    /// then its string, in turn.
     fn write(&self, mem: &mut dyn GuestMemory, ptrs: u32, buf: u32) -> Result<(), Errno> {
         // Past the end of the 32-bit address space: no pointer to them could be written.
         buf.checked_add(self.data.len() as u32).ok_or(Errno::FAULT)?;
-        let mut table = vec![0u8; 4 * self.offsets.len()];
+        let table_len = 4 * self.offsets.len() as u64;
+        let (table_end, data_end) = (u64::from(ptrs) + table_len, u64::from(buf) + self.data.len() as u64);
+        let overlap = u64::from(ptrs) < data_end && u64::from(buf) < table_end;
+        let mut table = vec![0u8; table_len as usize];
         for (slot, offset) in table.chunks_exact_mut(4).zip(&self.offsets) {
             slot.copy_from_slice(&(buf + offset).to_le_bytes());
         }
-        mem.write(buf, &self.data)?;
-        mem.write(ptrs, &table)
+        if !overlap {
+            mem.write(buf, &self.data)?;
+            return mem.write(ptrs, &table);
+        }
+        // Both regions lie within one span, as they overlap: lay it out in wasmtime's order.
+        let start = ptrs.min(buf);
+        let mut span = vec![0u8; (table_end.max(data_end) - u64::from(start)) as usize];
+        let (t, d) = ((ptrs - start) as usize, (buf - start) as usize);
+        let ends = self.offsets.iter().skip(1).map(|o| *o as usize).chain([self.data.len()]);
+        for (i, (offset, end)) in self.offsets.iter().zip(ends).enumerate() {
+            span[t + 4 * i..t + 4 * i + 4].copy_from_slice(&table[4 * i..4 * i + 4]);
+            span[d + *offset as usize..d + end].copy_from_slice(&self.data[*offset as usize..end]);
+        }
+        mem.write(start, &span)
     }
 
-    /// Writes the count and the total size (NULs included).
+    /// Writes the total size (NULs included), then the count, in wasmtime's order (which
+    /// shows when the two pointers are the same).
     fn write_sizes(&self, mem: &mut dyn GuestMemory, count: u32, size: u32) -> Result<(), Errno> {
-        put_u32(mem, count, self.offsets.len() as u32)?;
-        put_u32(mem, size, self.data.len() as u32)
+        put_u32(mem, size, self.data.len() as u32)?;
+        put_u32(mem, count, self.offsets.len() as u32)
     }
 }
 
