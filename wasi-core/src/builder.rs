@@ -192,7 +192,7 @@ impl WasiCtxBuilder {
         if self.max_fds < 3 + self.preopens.len() {
             return Err(BuildError::TooFewFds(self.max_fds));
         }
-        let clock = self.clock.take().ok_or(BuildError::MissingClock)?;
+        let mut clock = self.clock.take().ok_or(BuildError::MissingClock)?;
         let random = self.random.take().ok_or(BuildError::MissingRandom)?;
         let mut fds = FdTable::new(self.max_fds);
         for kind in [Kind::Stdin, Kind::Stdout, Kind::Stderr] {
@@ -205,6 +205,13 @@ impl WasiCtxBuilder {
             let kind = Kind::Dir { mount: Mount { backend, read_only }, ino, preopen: Some(path) };
             let desc = Desc { kind, flags: Fdflags::empty() };
             let _ = backends[backend].open(ino);
+            // A fresh backend's root was made before any clock was known: give it the time
+            // the guest's directory comes into being, as a host directory made for a
+            // wasmtime preopen has.
+            if !read_only && backends[backend].stat(ino).is_ok_and(|st| st.mtim == 0) {
+                let now = clock.realtime();
+                let _ = backends[backend].set_times(ino, Some(now), Some(now), now);
+            }
             fds.insert(desc).map_err(|_| BuildError::TooFewFds(self.max_fds))?;
         }
         Ok(WasiCtx {
