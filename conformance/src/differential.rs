@@ -144,29 +144,34 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     rest.is_empty()
 }
 
-/// Compares our run on `backend` with wasmtime's, line by line, then the exits.
+/// Compares our run on `backend` with wasmtime's, line by line, then the exits. The
+/// verdict names the first kept difference met, if any.
 pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: &str, differences: &[Difference]) -> Verdict {
     let w: Vec<&str> = wasmtime.stdout.lines().collect();
     let o: Vec<&str> = ours.stdout.lines().collect();
     let (w_end, o_end) = (wasmtime.exit.line(), ours.exit.line());
+    let mut first_known: Option<Verdict> = None;
     for at in 0..=w.len().max(o.len()) {
         let wl = w.get(at).copied().unwrap_or(&w_end);
         let ol = o.get(at).copied().unwrap_or(&o_end);
         if wl == ol {
             if at >= w.len() && at >= o.len() {
-                return Verdict::Same;
+                break;
             }
             continue;
         }
         let known = differences
             .iter()
             .find(|d| d.backend.as_deref().is_none_or(|b| b == backend) && glob(&d.wasmtime, wl) && glob(&d.ours, ol));
-        return match known {
-            Some(d) => Verdict::Known { id: d.id.clone(), at },
-            None => Verdict::Differs { at, wasmtime: wl.into(), ours: ol.into() },
+        let Some(d) = known else {
+            return Verdict::Differs { at, wasmtime: wl.into(), ours: ol.into() };
         };
+        let verdict = first_known.get_or_insert(Verdict::Known { id: d.id.clone(), at }).clone();
+        if !d.continues {
+            return verdict;
+        }
     }
-    Verdict::Same
+    first_known.unwrap_or(Verdict::Same)
 }
 
 /// The hand-written scenarios, `conformance/wasmtime/scenarios.txt`: a `## name` line

@@ -55,10 +55,11 @@ pub struct Guest {
 }
 
 /// A place where this host answers differently from wasmtime. Comparing a run with
-/// wasmtime's line by line, the first differing line pair is this difference when
-/// wasmtime's line matches `wasmtime` and ours matches `ours` (`*` matches any run of
-/// characters; a run that ended reads as `<exit N>` or `<trap>`), on `backend` if given.
-/// The comparison stops there: what follows depends on it.
+/// wasmtime's line by line, a differing line pair is this difference when wasmtime's line
+/// matches `wasmtime` and ours matches `ours` (`*` matches any run of characters; a run
+/// that ended reads as `<exit N>` or `<trap>`), on `backend` if given. The comparison
+/// stops there (what follows depends on it), unless the difference `continues` (it only
+/// changes what that line reports).
 #[derive(Debug, Deserialize)]
 pub struct Difference {
     /// Its name, which `EXPECTATIONS.md` explains.
@@ -70,6 +71,9 @@ pub struct Difference {
     pub wasmtime: String,
     /// Our line.
     pub ours: String,
+    /// Whether the comparison goes on after the line.
+    #[serde(default)]
+    pub continues: bool,
 }
 
 /// The parsed file, read once.

@@ -99,7 +99,7 @@ fn replay(backend: &str) {
         }
     }
     println!(
-        "{backend}: {} cases against wasmtime {}: {same} the same, {} up to a kept difference {known:?}, {} differ",
+        "{backend}: {} cases against wasmtime {}: {same} the same, {} the same but for a kept difference {known:?}, {} differ",
         answers.cases.len(),
         answers.wasmtime,
         known.values().sum::<usize>(),

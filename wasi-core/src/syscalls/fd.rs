@@ -42,12 +42,20 @@ const PREOPEN_INHERITING: Rights = PREOPEN_RIGHTS
     .union(Rights::FD_FILESTAT_SET_TIMES)
     .union(Rights::POLL_FD_READWRITE);
 
+/// Rights stdio reports: wasmtime's (`fd_read` or `fd_write`), and `poll_fd_readwrite`,
+/// which wasmtime leaves out though its `poll_oneoff` accepts stdio, and which guests
+/// checking the rights before they poll (as public conformance suites do) need.
+const STDIN_RIGHTS: Rights = Rights::FD_READ.union(Rights::POLL_FD_READWRITE);
+/// See [`STDIN_RIGHTS`].
+const STDOUT_RIGHTS: Rights = Rights::FD_WRITE.union(Rights::POLL_FD_READWRITE);
+
 /// The rights `fd_fdstat_get` reports: wasmtime's choice for the kind of fd and its open
-/// mode. They are reported, not enforced (`fd_fdstat_set_rights` changes nothing).
+/// mode (stdio: see [`STDIN_RIGHTS`]). They are reported, not enforced
+/// (`fd_fdstat_set_rights` changes nothing).
 fn reported_rights(desc: &Desc) -> (Rights, Rights) {
     match &desc.kind {
-        Kind::Stdin => (Rights::FD_READ, Rights::FD_READ),
-        Kind::Stdout | Kind::Stderr => (Rights::FD_WRITE, Rights::FD_WRITE),
+        Kind::Stdin => (STDIN_RIGHTS, STDIN_RIGHTS),
+        Kind::Stdout | Kind::Stderr => (STDOUT_RIGHTS, STDOUT_RIGHTS),
         Kind::Dir { preopen: Some(_), .. } => (PREOPEN_RIGHTS, PREOPEN_INHERITING),
         Kind::Dir { preopen: None, .. } => {
             let r = Rights::all().difference(
