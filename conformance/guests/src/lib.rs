@@ -67,9 +67,12 @@ pub const FILE_RO_RIGHTS: wasi::Rights = ALL_RIGHTS & !wasi::RIGHTS_FD_WRITE;
 /// A file opened write-only (see [`FILE_RW_RIGHTS`]).
 pub const FILE_WO_RIGHTS: wasi::Rights = ALL_RIGHTS & !(wasi::RIGHTS_FD_READ | wasi::RIGHTS_FD_READDIR);
 /// What wasmtime reports for a directory opened with `path_open` (not a preopen): every
-/// right but seeking, resizing and writing.
-pub const OPENED_DIR_RIGHTS: wasi::Rights =
-    ALL_RIGHTS & !(wasi::RIGHTS_FD_SEEK | wasi::RIGHTS_FD_FILESTAT_SET_SIZE | wasi::RIGHTS_FD_WRITE);
+/// right but seeking, resizing (through the fd or a path) and writing.
+pub const OPENED_DIR_RIGHTS: wasi::Rights = ALL_RIGHTS
+    & !(wasi::RIGHTS_FD_SEEK
+        | wasi::RIGHTS_FD_FILESTAT_SET_SIZE
+        | wasi::RIGHTS_PATH_FILESTAT_SET_SIZE
+        | wasi::RIGHTS_FD_WRITE);
 
 /// Asserts that a WASI call failed with one of the listed errnos.
 #[macro_export]

@@ -1,7 +1,6 @@
 //! `clock_res_get`, `clock_time_get`, `random_get`, `sched_yield`, `proc_raise`.
 
-use conformance_guests::{check_errno, check_raw, AFTER_2020};
-use wasi::wasi_snapshot_preview1 as raw;
+use conformance_guests::{check_errno, AFTER_2020};
 
 fn main() {
     // SAFETY: WASI calls with valid arguments, and raw calls with deliberately bad ones.
@@ -30,17 +29,6 @@ fn main() {
             check_errno!(wasi::clock_time_get(clock, 1), ERRNO_BADF);
             check_errno!(wasi::clock_res_get(clock), ERRNO_BADF);
         }
-        // An unknown clock id is not a clockid at all: EINVAL.
-        let mut out = 0u64;
-        let out_ptr = &mut out as *mut u64 as i32;
-        check_raw!(raw::clock_time_get(99, 1, out_ptr), ERRNO_INVAL);
-        check_raw!(raw::clock_time_get(4, 1, out_ptr), ERRNO_INVAL);
-        check_raw!(raw::clock_res_get(99, out_ptr), ERRNO_INVAL);
-        check_raw!(raw::clock_res_get(4, out_ptr), ERRNO_INVAL);
-        assert_eq!(out, 0, "a failed call writes nothing");
-        // A result pointer out of bounds: EFAULT (wasmtime traps; see EXPECTATIONS.md).
-        check_raw!(raw::clock_time_get(0, 1, -4), ERRNO_FAULT);
-        check_raw!(raw::clock_res_get(1, -4), ERRNO_FAULT);
 
         // random_get: empty, one byte, 1 MiB, and two draws differ.
         wasi::random_get(std::ptr::null_mut(), 0).unwrap();
@@ -66,7 +54,6 @@ fn main() {
         wasi::random_get(x.as_mut_ptr(), 32).unwrap();
         wasi::random_get(y.as_mut_ptr(), 32).unwrap();
         assert_ne!(x, y, "two draws are equal");
-        check_raw!(raw::random_get(-16, 32), ERRNO_FAULT);
 
         // sched_yield: always succeeds.
         for _ in 0..3 {
@@ -76,8 +63,6 @@ fn main() {
         // proc_raise: signals are not delivered; wasmtime answers ENOTSUP (preview1.rs).
         check_errno!(wasi::proc_raise(wasi::SIGNAL_TERM), ERRNO_NOTSUP);
         check_errno!(wasi::proc_raise(wasi::SIGNAL_NONE), ERRNO_NOTSUP);
-        // A value that is no signal fails to decode: EINVAL.
-        check_raw!(raw::proc_raise(99), ERRNO_INVAL);
     }
     println!("clocks_random: ok");
 }

@@ -21,7 +21,9 @@ fn main() {
         check_errno!(wasi::path_remove_directory(dir, "file"), ERRNO_NOTDIR);
         check_errno!(wasi::path_remove_directory(dir, "missing"), ERRNO_NOENT);
         wasi::path_remove_directory(dir, "a/b").unwrap();
-        wasi::path_remove_directory(dir, "a/").unwrap();
+        // A trailing slash: EINVAL, as wasmtime answers (cap-std refuses it).
+        check_errno!(wasi::path_remove_directory(dir, "a/"), ERRNO_INVAL);
+        wasi::path_remove_directory(dir, "a").unwrap();
         check_errno!(wasi::path_remove_directory(dir, "a"), ERRNO_NOENT);
 
         // Listing: `.` and `..` first with cookies 1 and 2.

@@ -2,8 +2,7 @@
 //! append mode, open modes, `fd_filestat_get`, `fd_filestat_set_size`,
 //! `fd_filestat_set_times`, and what each of them answers on a directory.
 
-use conformance_guests::{check_errno, check_raw, close, open, pread, read_to_end, scratch, write_all, AFTER_2020};
-use wasi::wasi_snapshot_preview1 as raw;
+use conformance_guests::{check_errno, close, open, pread, read_to_end, scratch, write_all, AFTER_2020};
 
 fn ciov(data: &[u8]) -> [wasi::Ciovec; 1] {
     [wasi::Ciovec { buf: data.as_ptr(), buf_len: data.len() }]
@@ -36,9 +35,6 @@ fn main() {
         check_errno!(wasi::fd_seek(fd, -1, wasi::WHENCE_SET), ERRNO_INVAL);
         check_errno!(wasi::fd_seek(fd, -12, wasi::WHENCE_END), ERRNO_INVAL);
         check_errno!(wasi::fd_seek(fd, i64::MIN, wasi::WHENCE_SET), ERRNO_INVAL);
-        // A whence that is none: EINVAL.
-        let mut pos = 0u64;
-        check_raw!(raw::fd_seek(fd as i32, 0, 3, &mut pos as *mut u64 as i32), ERRNO_INVAL);
         assert_eq!(wasi::fd_tell(fd).unwrap(), 8, "a failed seek leaves the position");
         // Past the end is fine; reading there gives nothing.
         assert_eq!(wasi::fd_seek(fd, 1000, wasi::WHENCE_CUR).unwrap(), 1008);
@@ -79,12 +75,6 @@ fn main() {
         assert_eq!(wasi::fd_tell(fd).unwrap(), 21);
         assert_eq!(pread(fd, 100, 16), b"\0\0\0\0#");
 
-        // Bad iovec pointers: EFAULT (wasmtime traps; see EXPECTATIONS.md).
-        check_raw!(raw::fd_write(fd as i32, -8, 1, 0), ERRNO_FAULT);
-        let bad_iov = [wasi::Ciovec { buf: usize::MAX as *const u8, buf_len: 10 }];
-        check_errno!(wasi::fd_write(fd, &bad_iov), ERRNO_FAULT);
-        assert_eq!(size(fd), 21, "a refused write wrote nothing");
-
         // Size and filestat.
         let st = wasi::fd_filestat_get(fd).unwrap();
         assert_eq!(st.size, 21);
@@ -119,8 +109,6 @@ fn main() {
         check_errno!(wasi::fd_filestat_set_times(fd, 1, 1, wasi::FSTFLAGS_ATIM | wasi::FSTFLAGS_ATIM_NOW), ERRNO_INVAL);
         check_errno!(wasi::fd_filestat_set_times(fd, 1, 1, wasi::FSTFLAGS_MTIM | wasi::FSTFLAGS_MTIM_NOW), ERRNO_INVAL);
         assert_eq!(wasi::fd_filestat_get(fd).unwrap().atim, 1_500_000_001, "a refused set_times changes nothing");
-        // Bits that are no fstflags fail to decode: EINVAL.
-        check_raw!(raw::fd_filestat_set_times(fd as i32, 0, 0, 0x10), ERRNO_INVAL);
         // A write moves mtim forward.
         wasi::fd_filestat_set_times(fd, 0, 5, wasi::FSTFLAGS_MTIM).unwrap();
         wasi::fd_pwrite(fd, &ciov(b"x"), 0).unwrap();

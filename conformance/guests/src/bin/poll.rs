@@ -77,8 +77,13 @@ fn main() {
     .unwrap();
     let mut got: Vec<_> = events.iter().map(|e| (e.userdata, e.type_.raw(), e.error.raw())).collect();
     got.sort();
-    assert_eq!(got, [(21, 1, 0), (22, 2, 0), (23, 2, 0)]);
+    // The writes are reported; the read may come in this call or the next (wasmtime reads
+    // a file on another thread to tell, so whether it is done yet is a matter of timing;
+    // this host always reports it: see EXPECTATIONS.md, poll-all-ready).
+    assert!(got == [(21, 1, 0), (22, 2, 0), (23, 2, 0)] || got == [(22, 2, 0), (23, 2, 0)], "{got:?}");
     assert!(events.iter().all(|e| e.fd_readwrite.nbytes > 0));
+    let events = poll(&[fd_sub(21, wasi::EVENTTYPE_FD_READ, f)]).unwrap();
+    assert_eq!((events.len(), events[0].userdata, events[0].fd_readwrite.nbytes), (1, 21, 1));
     // stdin (with data or at its end) is ready too.
     let events = poll(&[fd_sub(30, wasi::EVENTTYPE_FD_READ, 0)]).unwrap();
     assert_eq!((events.len(), events[0].userdata), (1, 30));
