@@ -84,6 +84,8 @@ pub struct Answers {
     pub sources: BTreeMap<String, String>,
     /// Each guest's run under the conventions of `expectations.json`, by name.
     pub guests: BTreeMap<String, Outcome>,
+    /// The lines every fuzz case starts with ([`fuzz_preamble`]), for the JS runner.
+    pub fuzz_preamble: Vec<String>,
     /// The driver's cases.
     pub cases: Vec<Answered>,
 }
@@ -144,8 +146,8 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     rest.is_empty()
 }
 
-/// Compares our run on `backend` with wasmtime's, line by line, then the exits. The
-/// verdict names the first kept difference met, if any.
+/// Compares our native run on `backend` with wasmtime's, line by line, then the exits.
+/// The verdict names the first kept difference met, if any.
 pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: &str, differences: &[Difference]) -> Verdict {
     let w: Vec<&str> = wasmtime.stdout.lines().collect();
     let o: Vec<&str> = ours.stdout.lines().collect();
@@ -160,9 +162,12 @@ pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: &str, differences: &
             }
             continue;
         }
-        let known = differences
-            .iter()
-            .find(|d| d.backend.as_deref().is_none_or(|b| b == backend) && glob(&d.wasmtime, wl) && glob(&d.ours, ol));
+        let known = differences.iter().find(|d| {
+            d.backend.as_deref().is_none_or(|b| b == backend)
+                && d.host.as_deref().is_none_or(|h| h == "native")
+                && glob(&d.wasmtime, wl)
+                && glob(&d.ours, ol)
+        });
         let Some(d) = known else {
             return Verdict::Differs { at, wasmtime: wl.into(), ours: ol.into() };
         };

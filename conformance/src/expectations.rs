@@ -67,6 +67,9 @@ pub struct Difference {
     /// Only on this backend.
     #[serde(default)]
     pub backend: Option<String>,
+    /// Only on this host: `js` (the npm package) or `native` (these tests).
+    #[serde(default)]
+    pub host: Option<String>,
     /// wasmtime's line.
     pub wasmtime: String,
     /// Our line.

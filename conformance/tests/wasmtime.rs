@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use conformance::differential::{answers, cases, compare, fnv1a, Exit, Outcome, Verdict};
+use conformance::differential::{answers, cases, compare, fnv1a, fuzz_preamble, Exit, Outcome, Verdict};
 use conformance::expectations::{expectations, guest_ctx};
 use conformance::{Captured, Program};
 
@@ -47,6 +47,11 @@ fn answers_are_current() {
         now.insert(path.file_stem().unwrap().to_string_lossy().into_owned(), fnv1a(&data));
     }
     assert_eq!(answers.sources, now, "the guests changed since wasmtime answered: {REGENERATE}");
+    assert_eq!(
+        answers.fuzz_preamble,
+        fuzz_preamble(),
+        "the fuzz preamble changed since wasmtime answered: {REGENERATE}"
+    );
     let recorded: Vec<_> = answers.cases.iter().map(|a| a.case.clone()).collect();
     assert!(recorded == cases(), "the scenarios or the fuzz cases changed since wasmtime answered: {REGENERATE}");
 }

@@ -86,7 +86,8 @@ def run(module, args):
 
 def main():
     guests_dir = sys.argv[1]
-    cases = json.load(sys.stdin)
+    listed = json.load(sys.stdin)
+    preamble, cases = listed['fuzz_preamble'], listed['cases']
     names = sorted(f[:-3] for f in os.listdir(os.path.join(GUESTS_SRC, 'bin')) if f.endswith('.rs'))
     modules = {n: wasmtime.Module.from_file(engine, os.path.join(guests_dir, n + '.wasm')) for n in names}
     guests = {}
@@ -97,7 +98,9 @@ def main():
     answered = []
     driver = modules['syscall_driver']
     for i, case in enumerate(cases):
-        code, stdout = run(driver, ['syscall_driver'] + case['args'])
+        # A fuzz case's lines come after the preamble, which answers.json holds once.
+        args = (preamble if case['name'].startswith('fuzz ') else []) + case['lines']
+        code, stdout = run(driver, ['syscall_driver'] + args)
         answered.append({'name': case['name'], 'lines': case['lines'], 'exit': code, 'stdout': stdout})
         if i % 100 == 99:
             print(f'{i + 1} of {len(cases)} cases', file=sys.stderr)
@@ -105,6 +108,7 @@ def main():
         'wasmtime': importlib.metadata.version('wasmtime'),
         'sources': {n: source_hash(n) for n in names},
         'guests': guests,
+        'fuzz_preamble': preamble,
         'cases': answered,
     }
     json.dump(answers, sys.stdout, indent=1, ensure_ascii=False)

@@ -1,9 +1,10 @@
-// A test Worker: runs the conformance guest named by ?guest= (on ?backend=) through the package, with the
-// conventions of conformance/guests/EXPECTATIONS.md, and answers {code, stdout, stderr}.
+// A test Worker: runs the conformance guest named by ?guest= (on ?backend=) through the package, started
+// as conformance/guests/expectations.json says, and answers {code, stdout, stderr}.
 // The guests are imported precompiled: workerd refuses to compile wasm at run time.
 import { WASI } from '../../pkg/workerd.js';
 import { guests } from './guests.mjs';
 import { guestOptions } from '../expectations.mjs';
+import data from './expectations-data.mjs';
 
 export default {
   async fetch(request) {
@@ -14,7 +15,7 @@ export default {
     if (!module) return new Response(`no guest ${name}`, { status: 404 });
     const out = [];
     const err = [];
-    const wasi = new WASI(guestOptions(name, backend, (b) => out.push(b), (b) => err.push(b)));
+    const wasi = new WASI(guestOptions(data, name, backend, (b) => out.push(b), (b) => err.push(b)));
     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
     let code;
     try {

@@ -258,7 +258,8 @@ impl Driver {
     }
 
     /// Zeroes what a successful call wrote that differs between two correct hosts (random
-    /// bytes, clock readings, inode and device numbers, times, directory cookies), so that
+    /// bytes, clock readings and resolutions, inode and device numbers, times, directory
+    /// cookies), so that
     /// later calls reading the arena see the same bytes on every host.
     fn forget_host_specifics(&mut self, name: &str, a: &[u64]) {
         let arg = |i: usize| a.get(i).copied().unwrap_or(0);
@@ -267,6 +268,7 @@ impl Driver {
         let ranges: Vec<(u64, usize)> = match name {
             "random_get" => vec![(arg(0), arg(1) as usize)],
             "clock_time_get" => vec![(arg(2), 8)],
+            "clock_res_get" => vec![(arg(1), 8)],
             "fd_filestat_get" => filestat(arg(1)).to_vec(),
             "path_filestat_get" => filestat(arg(4)).to_vec(),
             // d_next and d_ino of each entry, whole or cut.
