@@ -168,3 +168,25 @@ fn littlefs_backend_and_images() {
         Some(2)
     );
 }
+
+/// A guest built with simd128 runs, on both backends; and it is a real SIMD module: an
+/// engine without the SIMD proposal refuses to load it.
+#[test]
+fn simd_modules_run() {
+    let guests = std::env::var_os("CONFORMANCE_GUESTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/wasm32-wasip1/release"));
+    let simd = guests.join("simd.wasm");
+    let bytes = std::fs::read(&simd).expect("the simd guest (build the conformance guests first)");
+    let mut config = wasmi::Config::default();
+    config.wasm_simd(false).wasm_relaxed_simd(false);
+    assert!(wasmi::Module::new(&wasmi::Engine::new(&config), &bytes[..]).is_err(), "simd.wasm needs no SIMD");
+    let dir = std::env::temp_dir().join(format!("wasi-run-test-{}-simd", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for backend in ["memory", "littlefs"] {
+        let mount = format!("{}::/sandbox", path(&dir));
+        let out = wasi_run(&["--backend", backend, "--dir", &mount, "--argv0", "simd", path(&simd)]);
+        assert_eq!(out.status.code(), Some(0), "{backend}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "simd: dot product 26288\n");
+    }
+}

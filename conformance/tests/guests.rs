@@ -68,6 +68,7 @@ guests! {
     poll,
     proc_exit,
     refused_arguments,
+    simd,
     sockets,
     stdio,
     streams,
