@@ -106,3 +106,11 @@ fn every_guest_has_an_expectation() {
 fn every_backend_has_tests() {
     assert_eq!(expectations().start.backends, ["memory", "littlefs"], "the guests! macro makes a module per backend");
 }
+
+#[test]
+fn every_difference_is_explained() {
+    let doc = include_str!("../guests/EXPECTATIONS.md");
+    for d in &expectations().differences {
+        assert!(doc.contains(&format!("### `{}`", d.id)), "EXPECTATIONS.md has no section for {}", d.id);
+    }
+}
