@@ -64,16 +64,41 @@ pub(crate) fn iovec(mem: &dyn GuestMemory, iovs: u32, i: u32) -> Result<Iovec, E
 
 /// Reads a path argument. Invalid UTF-8 is `EILSEQ` (paths are `string` in the witx). A
 /// path longer than any path can be is `ENAMETOOLONG` (`EFAULT` if it does not even lie in
-/// guest memory), before anything is allocated for it.
+/// guest memory), before anything is allocated for it; but as wasmtime reads it whole
+/// first, invalid UTF-8 in it is still `EILSEQ`, and a NUL byte `EINVAL`.
 pub(crate) fn read_path(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
     if len as usize > MAX_PATH {
         check_array(mem, ptr, len, 1)?;
-        return Err(Errno::NAMETOOLONG);
+        return Err(long_path_errno(mem, ptr, len)?);
     }
     let mut path = alloc::vec![0u8; len as usize];
     mem.read(ptr, &mut path)?;
     core::str::from_utf8(&path).map_err(|_| Errno::ILSEQ)?;
     Ok(path)
+}
+
+/// What a path of more than `MAX_PATH` bytes answers, found in one pass over it in small
+/// pieces: `EILSEQ` for invalid UTF-8, else `EINVAL` for a NUL byte, else `ENAMETOOLONG`.
+fn long_path_errno(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Errno, Errno> {
+    let mut buf = [0u8; 256];
+    // Bytes of a UTF-8 sequence cut at the end of the previous piece, carried over.
+    let mut carry = 0usize;
+    let mut nul = false;
+    let mut done = 0u32;
+    while done < len {
+        let n = ((len - done) as usize).min(buf.len() - carry);
+        mem.read(guest_offset(ptr, done as usize)?, &mut buf[carry..carry + n])?;
+        nul |= buf[carry..carry + n].contains(&0);
+        done += n as u32;
+        let end = carry + n;
+        carry = match core::str::from_utf8(&buf[..end]) {
+            Ok(_) => 0,
+            Err(e) if e.error_len().is_none() && done < len => end - e.valid_up_to(),
+            Err(_) => return Ok(Errno::ILSEQ),
+        };
+        buf.copy_within(end - carry..end, 0);
+    }
+    Ok(if nul { Errno::INVAL } else { Errno::NAMETOOLONG })
 }
 
 /// A directory fd's inode, for `fd_readdir` and the path syscalls: any other fd is `EBADF`,
