@@ -65,7 +65,8 @@ pub(crate) fn iovec(mem: &dyn GuestMemory, iovs: u32, i: u32) -> Result<Iovec, E
 /// Reads a path argument. Invalid UTF-8 is `EILSEQ` (paths are `string` in the witx). A
 /// path longer than any path can be is `ENAMETOOLONG` (`EFAULT` if it does not even lie in
 /// guest memory), before anything is allocated for it; but as wasmtime reads it whole
-/// first, invalid UTF-8 in it is still `EILSEQ`, and a NUL byte `EINVAL`.
+/// first, invalid UTF-8 in it is still `EILSEQ`, and a NUL byte `EINVAL`, when it is short
+/// enough to look at ([`SCANNED_PATH`]).
 pub(crate) fn read_path(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
     if len as usize > MAX_PATH {
         check_array(mem, ptr, len, 1)?;
@@ -77,9 +78,16 @@ pub(crate) fn read_path(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Vec
     Ok(path)
 }
 
+/// The longest over-long path whose bytes are looked at; past it, `ENAMETOOLONG` without
+/// reading, so that a call costs no time in proportion to a huge length either.
+const SCANNED_PATH: u32 = 64 * 1024;
+
 /// What a path of more than `MAX_PATH` bytes answers, found in one pass over it in small
 /// pieces: `EILSEQ` for invalid UTF-8, else `EINVAL` for a NUL byte, else `ENAMETOOLONG`.
 fn long_path_errno(mem: &dyn GuestMemory, ptr: u32, len: u32) -> Result<Errno, Errno> {
+    if len > SCANNED_PATH {
+        return Ok(Errno::NAMETOOLONG);
+    }
     let mut buf = [0u8; 256];
     // Bytes of a UTF-8 sequence cut at the end of the previous piece, carried over.
     let mut carry = 0usize;
