@@ -1,49 +1,56 @@
 //! The RAM disk under littlefs: a block is allocated when littlefs first programs it and
 //! freed when it erases it, so memory follows what the files use, the capacity is only a
-//! ceiling, and a fresh disk costs nothing to create.
+//! ceiling, and a fresh disk costs only its table (one 16-byte slot per block).
 
 use alloc::boxed::Box;
+use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::raw::BLOCK_SIZE;
+use crate::geometry::Geometry;
 
 /// What an erased byte reads as.
-const ERASED: u8 = 0xff;
+pub const ERASED: u8 = 0xff;
 
-/// The blocks of a disk; `None` is an erased block (one pointer of table per block).
+/// The blocks of a disk; `None` is an erased block.
 pub struct Blocks {
-    blocks: Vec<Option<Box<[u8; BLOCK_SIZE]>>>,
+    geometry: Geometry,
+    blocks: Vec<Option<Box<[u8]>>>,
+    /// Erases since the disk was made: littlefs erases each block it allocates before
+    /// programming it, so this bounds the blocks taken since any earlier reading of it.
+    erases: u64,
 }
 
 impl Blocks {
-    /// A disk of `count` erased blocks.
-    pub fn erased(count: usize) -> Blocks {
-        Blocks { blocks: (0..count).map(|_| None).collect() }
+    /// A disk of erased blocks.
+    pub fn erased(geometry: Geometry) -> Blocks {
+        let mut blocks = Vec::new();
+        blocks.resize_with(geometry.block_count, || None);
+        Blocks { geometry, blocks, erases: 0 }
     }
 
-    /// The blocks of a disk image (a whole number of blocks); erased ones take no memory.
-    pub fn from_image(image: &[u8]) -> Blocks {
-        let blocks = image
-            .chunks_exact(BLOCK_SIZE)
-            .map(|b| {
-                (!b.iter().all(|x| *x == ERASED)).then(|| {
-                    let mut block = Box::new([ERASED; BLOCK_SIZE]);
-                    block.copy_from_slice(b);
-                    block
-                })
-            })
-            .collect();
-        Blocks { blocks }
+    /// The disk's geometry.
+    pub fn geometry(&self) -> Geometry {
+        self.geometry
     }
 
-    /// How many blocks the disk has.
-    pub fn count(&self) -> usize {
-        self.blocks.len()
+    /// Erases so far (see the field).
+    pub fn erases(&self) -> u64 {
+        self.erases
+    }
+
+    /// Puts `data` (a whole block) at `block`, unless it is all erased bytes; false if
+    /// `block` or the length is out of the disk.
+    pub fn load(&mut self, block: usize, data: Box<[u8]>) -> bool {
+        if data.len() != self.geometry.block_size || block >= self.blocks.len() {
+            return false;
+        }
+        self.blocks[block] = (!data.iter().all(|b| *b == ERASED)).then_some(data);
+        true
     }
 
     /// The `off..off + len` range of a block, if the block exists and holds it.
     fn range(&self, block: usize, off: usize, len: usize) -> Option<core::ops::Range<usize>> {
-        let end = off.checked_add(len).filter(|end| *end <= BLOCK_SIZE)?;
+        let end = off.checked_add(len).filter(|end| *end <= self.geometry.block_size)?;
         (block < self.blocks.len()).then_some(off..end)
     }
 
@@ -60,7 +67,8 @@ impl Blocks {
     /// Writes `data` at `off` in `block` (allocating it if erased); false if out of the disk.
     pub fn prog(&mut self, block: usize, off: usize, data: &[u8]) -> bool {
         let Some(r) = self.range(block, off, data.len()) else { return false };
-        self.blocks[block].get_or_insert_with(|| Box::new([ERASED; BLOCK_SIZE]))[r].copy_from_slice(data);
+        let size = self.geometry.block_size;
+        self.blocks[block].get_or_insert_with(|| vec![ERASED; size].into_boxed_slice())[r].copy_from_slice(data);
         true
     }
 
@@ -69,22 +77,30 @@ impl Blocks {
         match self.blocks.get_mut(block) {
             Some(b) => {
                 *b = None;
+                self.erases += 1;
                 true
             }
             None => false,
         }
     }
 
-    /// The whole disk as an image.
-    pub fn image(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.blocks.len() * BLOCK_SIZE);
-        for b in &self.blocks {
-            match b {
-                Some(data) => out.extend_from_slice(&data[..]),
-                None => out.resize(out.len() + BLOCK_SIZE, ERASED),
+    /// Copies the image bytes at `offset` into `out` (erased blocks as `0xff`); past the
+    /// end of the disk, `out` is left as it is. Returns the bytes copied.
+    pub fn read_image(&self, offset: usize, out: &mut [u8]) -> usize {
+        let size = self.geometry.block_size;
+        let end = offset.saturating_add(out.len()).min(self.geometry.capacity());
+        let mut at = offset;
+        while at < end {
+            let (block, off) = (at / size, at % size);
+            let n = (size - off).min(end - at);
+            let dst = &mut out[at - offset..at - offset + n];
+            match &self.blocks[block] {
+                Some(data) => dst.copy_from_slice(&data[off..off + n]),
+                None => dst.fill(ERASED),
             }
+            at += n;
         }
-        out
+        end.saturating_sub(offset)
     }
 }
 
@@ -94,22 +110,32 @@ mod tests {
 
     #[test]
     fn blocks_are_allocated_on_prog_and_freed_on_erase() {
-        let mut d = Blocks::erased(4);
+        let g = Geometry::new(16 * 512, 512).unwrap();
+        let mut d = Blocks::erased(g);
         let mut buf = [0u8; 4];
         assert!(d.read(1, 508, &mut buf));
         assert_eq!(buf, [ERASED; 4]);
         assert!(d.prog(1, 2, b"ab"));
         assert!(d.read(1, 0, &mut buf));
         assert_eq!(buf, [ERASED, ERASED, b'a', b'b']);
-        assert!(!d.read(4, 0, &mut buf), "past the last block");
+        assert!(!d.read(16, 0, &mut buf), "past the last block");
         assert!(!d.prog(0, 510, b"abc"), "past the end of a block");
-        let image = d.image();
-        assert_eq!(image.len(), 4 * BLOCK_SIZE);
-        assert_eq!(&image[BLOCK_SIZE..BLOCK_SIZE + 4], &[ERASED, ERASED, b'a', b'b']);
-        let again = Blocks::from_image(&image);
+        let mut image = vec![0u8; g.capacity()];
+        assert_eq!(d.read_image(0, &mut image), g.capacity());
+        assert_eq!(&image[512..516], &[ERASED, ERASED, b'a', b'b']);
+        let mut part = [0u8; 6];
+        assert_eq!(d.read_image(510, &mut part), 6, "across a block boundary");
+        assert_eq!(part, [ERASED, ERASED, ERASED, ERASED, b'a', b'b']);
+        assert_eq!(d.read_image(g.capacity() - 2, &mut part), 2, "cut at the end");
+        let mut again = Blocks::erased(g);
+        assert!(again.load(1, image[512..1024].into()));
+        assert!(again.load(2, image[1024..1536].into()));
         assert_eq!(again.blocks.iter().filter(|b| b.is_some()).count(), 1, "erased blocks take no memory");
+        assert!(!again.load(16, image[..512].into()));
+        assert!(!again.load(0, image[..100].into()));
         assert!(d.erase(1));
         assert!(d.blocks[1].is_none());
-        assert!(!d.erase(9));
+        assert!(!d.erase(16));
+        assert_eq!(d.erases(), 1);
     }
 }

@@ -1,137 +1,112 @@
-//! `LittleFs`: inodes emulated over littlefs paths, and the `VirtualFs` operations.
+//! `LittleFs`: the `VirtualFs` operations on the tree (names, directories, timestamps,
+//! listings); file data is in `data.rs`.
 
 use alloc::vec::Vec;
 use wasi_core::wasi_abi::{Errno, Filestat, Filetype};
-use wasi_core::{DirEntry, Features, Ino, NewNode, SortedMap, Timestamp, VirtualFs};
+use wasi_core::{DirEntry, Features, Ino, NewNode, Timestamp, VirtualFs};
 
-use crate::raw::{flags, Lfs, FILE_MAX, NAME_MAX};
+use crate::data::Data;
+use crate::listing::{self, Entry, Listings};
+use crate::nodes::{Nodes, ROOT};
+use crate::raw::{decode_times, flags, Attrs, CPath, Lfs, ATTR_SYMLINK, ATTR_TIMES, FILE_MAX};
 
-/// The root directory's inode.
-const ROOT: Ino = 1;
-/// Attribute holding `atim`, `mtim`, `ctim` (24 bytes, little-endian).
-const ATTR_TIMES: u8 = b't';
-/// Attribute marking a file as a symlink whose contents are the target.
-const ATTR_SYMLINK: u8 = b'l';
-/// Where files unlinked while open wait for their last fd; hidden from the guest.
-const ORPHANS: &[u8] = b"/.wasi-orphans";
-
-/// A directory's entries, sorted by name, with their types.
-type Listing = Vec<(Vec<u8>, Filetype)>;
+/// Where an earlier version of this crate kept files unlinked while open. Such leftovers
+/// are deleted when a disk is mounted for writing, hidden when it is mounted read-only.
+const LEGACY_ORPHANS: &[u8] = b".wasi-orphans";
+/// Cached nodes before unused ones are evicted (each costs ~100 bytes and its name).
+const NODES_KEPT: usize = 2048;
+/// Longest symlink target read back: the core never makes a longer one (its path limit).
+const LINK_MAX: u64 = 4096;
 
 /// A littlefs filesystem on a RAM disk.
 pub struct LittleFs {
-    lfs: Lfs,
-    paths: SortedMap<Ino, Vec<u8>>,
-    inos: SortedMap<Vec<u8>, Ino>,
-    open: SortedMap<Ino, u32>,
-    next_ino: Ino,
-    /// Cookie -> (directory, entry name) handed out by `readdir`, and back.
-    cookies: SortedMap<u64, (Ino, Vec<u8>)>,
-    cookie_of: SortedMap<(Ino, Vec<u8>), u64>,
-    /// The last directory listed, sorted by name with each entry's type, so a listing
-    /// resumed by cookie reads littlefs once rather than once per call. Any change to the
-    /// tree drops it.
-    listing: Option<(Ino, Listing)>,
-    /// The type of each inode `lookup` or `filetype` has seen since the tree last changed:
-    /// resolving a path through known components costs no walk of littlefs at all. Any
-    /// change to the tree drops it.
-    types: SortedMap<Ino, Filetype>,
-    read_only: bool,
+    pub(crate) lfs: Lfs,
+    pub(crate) nodes: Nodes,
+    pub(crate) data: Data,
+    listings: Listings,
+    /// Scratch paths, kept to save an allocation per call: the entry an operation is on,
+    /// a rename's destination, and one for helpers (directory attributes, opening files).
+    path: CPath,
+    path2: CPath,
+    pub(crate) aux: CPath,
+    /// Nodes are evicted once there are more than this.
+    trim_at: usize,
+    /// The disk still holds a legacy orphans directory (read-only mounts).
+    legacy_orphans: bool,
+    pub(crate) read_only: bool,
 }
 
-/// `dir` + `/` + `name` as a littlefs path.
-fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
-    let mut p = Vec::with_capacity(dir.len() + 1 + name.len());
-    p.extend_from_slice(dir);
-    if dir != b"/" {
-        p.push(b'/');
-    }
-    p.extend_from_slice(name);
-    p
-}
-
-/// The parent of a path (`/` for `/` and for top-level entries).
-fn parent(path: &[u8]) -> &[u8] {
-    match path.iter().rposition(|b| *b == b'/') {
-        Some(0) | None => b"/",
-        Some(i) => &path[..i],
-    }
-}
-
-/// Appends `n` in decimal (without `core::fmt`, which would cost the npm package's wasm
-/// several kilobytes for this one use).
-fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let start = out.len();
-    loop {
-        out.push(b'0' + (n % 10) as u8);
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out[start..].reverse();
-}
-
-fn encode_times(t: [u64; 3]) -> [u8; 24] {
-    let mut b = [0u8; 24];
-    for (i, v) in t.iter().enumerate() {
+/// A directory's attribute: its timestamps, then whether it may hold symlinks (so that
+/// listing and looking up files need not read each file's symlink mark). Older disks and
+/// other writers store 24 bytes or nothing: then every file is checked.
+fn encode_dir(times: [u64; 3], symlinks: bool) -> [u8; 25] {
+    let mut b = [0u8; 25];
+    for (i, v) in times.iter().enumerate() {
         b[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
     }
+    b[24] = u8::from(symlinks);
     b
 }
 
 impl LittleFs {
-    pub(crate) fn from_lfs(lfs: Lfs, read_only: bool) -> LittleFs {
+    pub(crate) fn from_lfs(lfs: Lfs, read_only: bool) -> Result<LittleFs, Errno> {
         let mut fs = LittleFs {
             lfs,
-            paths: SortedMap::new(),
-            inos: SortedMap::new(),
-            open: SortedMap::new(),
-            next_ino: ROOT + 1,
-            cookies: SortedMap::new(),
-            cookie_of: SortedMap::new(),
-            listing: None,
-            types: SortedMap::new(),
+            nodes: Nodes::new(),
+            data: Data::default(),
+            listings: Listings::default(),
+            path: CPath::root(),
+            path2: CPath::root(),
+            aux: CPath::root(),
+            trim_at: NODES_KEPT,
+            legacy_orphans: false,
             read_only,
         };
-        fs.paths.insert(ROOT, b"/".to_vec());
-        fs.inos.insert(b"/".to_vec(), ROOT);
-        fs
+        fs.path.push(LEGACY_ORPHANS);
+        if fs.lfs.stat(&fs.path).is_ok_and(|i| i.is_dir) {
+            if read_only {
+                fs.legacy_orphans = true;
+            } else {
+                fs.remove_legacy_orphans()?;
+            }
+        }
+        Ok(fs)
     }
 
-    pub(crate) fn lfs(&self) -> &Lfs {
-        &self.lfs
+    /// Deletes what an earlier version left in its orphans directory (in `self.path`).
+    fn remove_legacy_orphans(&mut self) -> Result<(), Errno> {
+        let mut names = Vec::new();
+        self.lfs.list(&self.path, &mut |name, _| {
+            names.push(name.to_vec());
+            Ok(())
+        })?;
+        let at = self.path.len();
+        for name in names {
+            self.path.push(&name);
+            self.lfs.remove(&self.path)?;
+            self.path.truncate(at);
+        }
+        self.lfs.remove(&self.path)
     }
 
     /// Bytes of the disk in use and in all.
     pub fn usage(&mut self) -> Result<(usize, usize), Errno> {
-        let (used, all) = self.lfs.usage()?;
-        Ok((used * crate::raw::BLOCK_SIZE, all * crate::raw::BLOCK_SIZE))
+        let g = self.lfs.disk().geometry();
+        Ok((self.lfs.used_blocks()? * g.block_size, g.capacity()))
     }
 
-    fn path(&self, ino: Ino) -> Result<Vec<u8>, Errno> {
-        self.paths.get(&ino).cloned().ok_or(Errno::NOENT)
-    }
-
-    fn ino_of(&mut self, path: &[u8]) -> Ino {
-        if let Some(ino) = self.inos.get(path) {
-            return *ino;
+    /// Writes everything held in memory to the disk: data written since the last sync and
+    /// directory timestamps. [`LittleFs::read_image`] reads the disk as it stands, so call
+    /// this first ([`LittleFs::export_image`] does).
+    pub fn flush(&mut self) -> Result<(), Errno> {
+        self.end_pass()?;
+        for ino in self.nodes.dirty_dirs() {
+            self.flush_dir(ino)?;
         }
-        let ino = self.next_ino;
-        self.next_ino += 1;
-        self.paths.insert(ino, path.to_vec());
-        self.inos.insert(path.to_vec(), ino);
-        ino
+        Ok(())
     }
 
-    fn forget(&mut self, path: &[u8]) {
-        if let Some(ino) = self.inos.remove(path) {
-            self.paths.remove(&ino);
-            self.types.remove(&ino);
-        }
-    }
-
-    fn writable(&self) -> Result<(), Errno> {
+    pub(crate) fn writable(&self) -> Result<(), Errno> {
         if self.read_only {
             Err(Errno::ROFS)
         } else {
@@ -139,111 +114,182 @@ impl LittleFs {
         }
     }
 
-    fn times(&mut self, path: &[u8]) -> Result<[u64; 3], Errno> {
-        let mut b = [0u8; 24];
-        let mut t = [0u64; 3];
-        if self.lfs.get_attr(path, ATTR_TIMES, &mut b)? == Some(24) {
-            for (i, v) in t.iter_mut().enumerate() {
-                *v = u64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or_default());
-            }
+    /// Puts the path of `dir`'s entry `name` in `self.path`.
+    fn entry_path(&mut self, dir: Ino, name: &[u8]) -> Result<(), Errno> {
+        if name.len() > self.lfs.name_max() {
+            return Err(Errno::NAMETOOLONG);
         }
-        Ok(t)
+        self.dir_node(dir)?;
+        self.nodes.path(dir, &mut self.path)?;
+        self.path.push(name);
+        Ok(())
     }
 
-    fn set_times_at(&mut self, path: &[u8], t: [u64; 3]) -> Result<(), Errno> {
-        self.lfs.set_attr(path, ATTR_TIMES, &encode_times(t))
+    /// Checks that `dir` is a cached directory.
+    fn dir_node(&mut self, dir: Ino) -> Result<(), Errno> {
+        match self.nodes.get(dir) {
+            Some(n) if n.orphan => Err(Errno::NOENT),
+            Some(n) if n.kind == Filetype::Directory => Ok(()),
+            Some(_) => Err(Errno::NOTDIR),
+            None => Err(Errno::NOENT),
+        }
     }
 
-    /// Sets `mtim` and `ctim` of `path` to `now`.
-    fn touch(&mut self, path: &[u8], now: Timestamp) -> Result<(), Errno> {
-        let [atim, _, _] = self.times(path)?;
-        self.set_times_at(path, [atim, now, now])
+    /// Whether `name` is the legacy orphans directory where it is hidden.
+    fn hidden(&self, dir: Ino, name: &[u8]) -> bool {
+        self.legacy_orphans && dir == ROOT && name == LEGACY_ORPHANS
     }
 
-    fn is_symlink(&mut self, path: &[u8]) -> Result<bool, Errno> {
-        Ok(self.lfs.get_attr(path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some())
+    /// Reads a directory's attribute into its node, once.
+    fn load_dir(&mut self, dir: Ino) -> Result<(), Errno> {
+        if self.nodes.peek(dir).is_some_and(|n| n.dir.times.is_some()) {
+            return Ok(());
+        }
+        self.nodes.path(dir, &mut self.aux)?;
+        let mut b = [0u8; 25];
+        let len = self.lfs.get_attr(&self.aux, ATTR_TIMES, &mut b)?;
+        let state = &mut self.nodes.get(dir).ok_or(Errno::NOENT)?.dir;
+        state.times = Some(len.filter(|n| *n >= 24).and_then(|_| decode_times(&b[..24])).unwrap_or_default());
+        if len == Some(25) {
+            state.symlinks = Some(b[24] != 0);
+        }
+        Ok(())
     }
 
-    /// The type of what `path` names (`ENOENT` if nothing).
-    fn type_at(&mut self, path: &[u8]) -> Result<Filetype, Errno> {
-        let (is_dir, _) = self.lfs.stat(path)?;
-        self.type_of(path, is_dir)
+    /// Sets `mtim` and `ctim` of a directory to `now` (written later: see `flush`).
+    fn touch_dir(&mut self, dir: Ino, now: Timestamp) -> Result<(), Errno> {
+        self.load_dir(dir)?;
+        let state = &mut self.nodes.get(dir).ok_or(Errno::NOENT)?.dir;
+        let [atim, _, _] = state.times.unwrap_or_default();
+        state.times = Some([atim, now, now]);
+        state.dirty = true;
+        Ok(())
     }
 
-    fn type_of(&mut self, path: &[u8], is_dir: bool) -> Result<Filetype, Errno> {
-        Ok(if is_dir {
+    /// Writes a directory's attribute if it changed.
+    pub(crate) fn flush_dir(&mut self, dir: Ino) -> Result<(), Errno> {
+        let Some(node) = self.nodes.peek(dir) else { return Ok(()) };
+        if !node.dir.dirty || node.orphan {
+            return Ok(());
+        }
+        let value = encode_dir(node.dir.times.unwrap_or_default(), node.dir.symlinks.unwrap_or(true));
+        self.nodes.path(dir, &mut self.aux)?;
+        self.lfs.set_attr(&self.aux, ATTR_TIMES, &value)?;
+        if let Some(n) = self.nodes.get(dir) {
+            n.dir.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// Whether files in `dir` may be symlinks: `None` if not known (check each file).
+    fn dir_symlinks(&mut self, dir: Ino) -> Result<Option<bool>, Errno> {
+        self.load_dir(dir)?;
+        Ok(self.nodes.peek(dir).and_then(|n| n.dir.symlinks))
+    }
+
+    /// Whether the file at `self.path` (in `dir`) is a symlink.
+    fn is_link(&mut self, dir: Ino) -> Result<bool, Errno> {
+        if self.dir_symlinks(dir)? == Some(false) {
+            return Ok(false);
+        }
+        Ok(self.lfs.get_attr(&self.path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some())
+    }
+
+    /// The type of the entry at `self.path` (in `dir`), from its node if cached.
+    fn kind_at(&mut self, dir: Ino, name: &[u8]) -> Result<(Option<Ino>, Filetype), Errno> {
+        if let Some(ino) = self.nodes.find(dir, name) {
+            return Ok((Some(ino), self.nodes.peek(ino).ok_or(Errno::NOENT)?.kind));
+        }
+        if self.hidden(dir, name) {
+            return Err(Errno::NOENT);
+        }
+        let info = self.lfs.stat(&self.path)?;
+        let kind = if info.is_dir {
             Filetype::Directory
-        } else if self.is_symlink(path)? {
+        } else if self.is_link(dir)? {
             Filetype::SymbolicLink
         } else {
             Filetype::RegularFile
-        })
+        };
+        Ok((None, kind))
     }
 
-    /// Checks a new entry name: not too long, not the hidden orphans directory.
-    fn entry_path(&self, dir: Ino, name: &[u8]) -> Result<Vec<u8>, Errno> {
-        if name.len() > NAME_MAX {
-            return Err(Errno::NAMETOOLONG);
+    /// Evicts unused nodes once there are too many.
+    fn trim(&mut self) {
+        if self.nodes.len() <= self.trim_at {
+            return;
         }
-        let path = join(&self.path(dir)?, name);
-        if path == ORPHANS {
-            return Err(Errno::PERM);
+        for ino in self.nodes.evictable(true) {
+            if self.flush_dir(ino).is_ok() {
+                self.nodes.remove(ino);
+            }
         }
-        Ok(path)
+        self.trim_at = NODES_KEPT.max(2 * self.nodes.len());
     }
 
-    /// Moves an open file out of the way (to the orphans directory) instead of deleting it.
-    fn orphan(&mut self, path: &[u8]) -> Result<bool, Errno> {
-        let Some(&ino) = self.inos.get(path) else { return Ok(false) };
-        if self.open.get(&ino).copied().unwrap_or(0) == 0 {
-            return Ok(false);
-        }
-        match self.lfs.mkdir(ORPHANS) {
-            Ok(()) | Err(Errno::EXIST) => {}
-            Err(e) => return Err(e),
-        }
-        let mut to = ORPHANS.to_vec();
-        to.push(b'/');
-        push_decimal(&mut to, ino);
-        self.lfs.rename(path, &to)?;
-        self.inos.remove(path);
-        self.inos.insert(to.clone(), ino);
-        self.paths.insert(ino, to);
-        Ok(true)
-    }
-
-    /// After `from` moved to `to`, repoints every inode at or below `from`.
-    fn moved(&mut self, from: &[u8], to: &[u8]) {
-        let below: Vec<(Vec<u8>, Ino)> = self
-            .inos
-            .iter()
-            .filter(|(p, _)| p.as_slice() == from || (p.starts_with(from) && p.get(from.len()) == Some(&b'/')))
-            .map(|(p, i)| (p.clone(), *i))
-            .collect();
-        for (old, ino) in below {
-            let mut new = to.to_vec();
-            new.extend_from_slice(&old[from.len()..]);
-            self.inos.remove(&old);
-            self.inos.insert(new.clone(), ino);
-            self.paths.insert(ino, new);
+    /// Forgets a node whose entry is gone, or makes it an orphan if an fd holds it.
+    fn drop_node(&mut self, ino: Ino) {
+        if self.nodes.peek(ino).is_some_and(|n| n.open > 0) {
+            self.nodes.orphan(ino);
+        } else {
+            self.close_file(ino);
+            self.nodes.remove(ino);
         }
     }
 
-    /// Drops what was learnt of the tree, before changing it.
-    fn changed(&mut self) {
-        self.listing = None;
-        self.types = SortedMap::new();
+    fn stat_node(&mut self, ino: Ino) -> Result<Filestat, Errno> {
+        let node = self.nodes.get(ino).ok_or(Errno::NOENT)?;
+        let (kind, orphan) = (node.kind, node.orphan);
+        let nlink = match kind {
+            _ if orphan => 0,
+            Filetype::Directory => 2,
+            _ => 1,
+        };
+        let (size, [atim, mtim, ctim]) = if kind == Filetype::Directory {
+            if !orphan {
+                self.load_dir(ino)?;
+            }
+            (0, self.nodes.peek(ino).and_then(|n| n.dir.times).unwrap_or_default())
+        } else {
+            let id = self.file(ino, false)?;
+            (self.lfs.size(id)?, self.lfs.times(id).unwrap_or_default())
+        };
+        Ok(Filestat { dev: 0, ino, filetype: kind, nlink, size, atim, mtim, ctim })
     }
 
-    fn cookie(&mut self, dir: Ino, name: &[u8]) -> u64 {
-        let key = (dir, name.to_vec());
-        if let Some(c) = self.cookie_of.get(&key) {
-            return *c;
+    /// Lists `dir` (at `self.path`) from littlefs, with each entry's type.
+    fn snapshot(&mut self, dir: Ino) -> Result<Vec<Entry>, Errno> {
+        let mut entries = Vec::new();
+        let hide = self.legacy_orphans && dir == ROOT;
+        self.lfs.list(&self.path, &mut |name, is_dir| {
+            if !(hide && name == LEGACY_ORPHANS) {
+                let kind = if is_dir { Filetype::Directory } else { Filetype::RegularFile };
+                entries.push(Entry { name: name.into(), kind, gone: false });
+            }
+            Ok(())
+        })?;
+        listing::sort(&mut entries);
+        let symlinks = self.dir_symlinks(dir)?;
+        if symlinks != Some(false) {
+            let at = self.path.len();
+            let mut any = false;
+            for e in entries.iter_mut().filter(|e| e.kind == Filetype::RegularFile) {
+                self.path.push(&e.name);
+                if self.lfs.get_attr(&self.path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some() {
+                    e.kind = Filetype::SymbolicLink;
+                    any = true;
+                }
+                self.path.truncate(at);
+            }
+            // Now known: write it down, so the next listing checks no file.
+            if symlinks.is_none() && !self.read_only {
+                if let Some(n) = self.nodes.get(dir) {
+                    n.dir.symlinks = Some(any);
+                    n.dir.dirty = true;
+                }
+            }
         }
-        let c = self.cookies.len() as u64 + 1;
-        self.cookies.insert(c, key.clone());
-        self.cookie_of.insert(key, c);
-        c
+        Ok(entries)
     }
 }
 
@@ -253,95 +299,41 @@ impl VirtualFs for LittleFs {
     }
 
     fn features(&self) -> Features {
-        Features { hard_links: false, symlinks: true, max_file_size: FILE_MAX, max_name_len: NAME_MAX }
+        Features { hard_links: false, symlinks: true, max_file_size: FILE_MAX, max_name_len: self.lfs.name_max() }
     }
 
     fn lookup(&mut self, dir: Ino, name: &[u8]) -> Result<Ino, Errno> {
-        let dir_path = self.path(dir)?;
         if name == b".." {
-            let up = parent(&dir_path).to_vec();
-            return Ok(self.ino_of(&up));
+            return Ok(self.nodes.peek(dir).filter(|n| !n.orphan).ok_or(Errno::NOENT)?.parent);
         }
-        let path = join(&dir_path, name);
-        if path == ORPHANS {
-            return Err(Errno::NOENT);
+        if let Some(ino) = self.nodes.find(dir, name) {
+            return Ok(ino);
         }
-        // A path whose type is known has not changed since it was looked up (any change to
-        // the tree drops the types): no need to walk littlefs again.
-        if let Some(&ino) = self.inos.get(&path) {
-            if self.types.contains_key(&ino) {
-                return Ok(ino);
-            }
-        }
-        // littlefs itself answers ENOTDIR when `dir` is not a directory.
-        let filetype = self.type_at(&path)?;
-        let ino = self.ino_of(&path);
-        self.types.insert(ino, filetype);
+        self.entry_path(dir, name)?;
+        let (_, kind) = self.kind_at(dir, name)?;
+        let ino = self.nodes.insert(dir, name, kind);
+        self.trim();
         Ok(ino)
     }
 
     fn filetype(&mut self, ino: Ino) -> Result<Filetype, Errno> {
-        if let Some(t) = self.types.get(&ino) {
-            return Ok(*t);
-        }
-        let filetype = self.type_at(&self.path(ino)?)?;
-        self.types.insert(ino, filetype);
-        Ok(filetype)
+        Ok(self.nodes.get(ino).ok_or(Errno::NOENT)?.kind)
     }
 
     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
-        let path = self.path(ino)?;
-        let (is_dir, size) = self.lfs.stat(&path)?;
-        let filetype = self.type_of(&path, is_dir)?;
-        let [atim, mtim, ctim] = self.times(&path)?;
-        let nlink = if path.starts_with(ORPHANS) {
-            0
-        } else if is_dir {
-            2
-        } else {
-            1
-        };
-        Ok(Filestat { dev: 0, ino, filetype, nlink, size, atim, mtim, ctim })
+        self.stat_node(ino)
     }
 
     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
-        let path = self.path(ino)?;
-        if offset >= FILE_MAX {
-            return Ok(0);
-        }
-        self.lfs.with_file(&path, flags::READ, |f| {
-            f.seek(offset)?;
-            let mut done = 0;
-            while done < buf.len() {
-                let n = f.read(&mut buf[done..])?;
-                if n == 0 {
-                    break;
-                }
-                done += n;
-            }
-            Ok(done)
-        })
+        self.read_at(ino, offset, buf)
     }
 
     fn write(&mut self, ino: Ino, offset: u64, data: &[u8], now: Timestamp) -> Result<usize, Errno> {
-        self.writable()?;
-        if offset.checked_add(data.len() as u64).is_none_or(|end| end > FILE_MAX) {
-            return Err(Errno::FBIG);
-        }
-        let path = self.path(ino)?;
-        let n = self.lfs.with_file(&path, flags::RDWR, |f| {
-            f.seek(offset)?;
-            f.write(data)
-        })?;
-        self.touch(&path, now)?;
-        Ok(n)
+        self.write_at(ino, offset, data, now)
     }
 
     fn set_size(&mut self, ino: Ino, size: u64, now: Timestamp) -> Result<(), Errno> {
-        self.writable()?;
-        let path = self.path(ino)?;
-        self.lfs.with_file(&path, flags::RDWR, |f| f.truncate(size))?;
-        self.touch(&path, now)
+        self.resize(ino, size, now)
     }
 
     fn set_times(
@@ -352,67 +344,128 @@ impl VirtualFs for LittleFs {
         now: Timestamp,
     ) -> Result<(), Errno> {
         self.writable()?;
-        let path = self.path(ino)?;
-        let [a, m, _] = self.times(&path)?;
-        self.set_times_at(&path, [atim.unwrap_or(a), mtim.unwrap_or(m), now])
+        let node = self.nodes.get(ino).ok_or(Errno::NOENT)?;
+        if node.kind == Filetype::Directory {
+            if node.orphan {
+                return Err(Errno::NOENT);
+            }
+            self.load_dir(ino)?;
+            let state = &mut self.nodes.get(ino).ok_or(Errno::NOENT)?.dir;
+            let [a, m, _] = state.times.unwrap_or_default();
+            state.times = Some([atim.unwrap_or(a), mtim.unwrap_or(m), now]);
+            state.dirty = true;
+            return Ok(());
+        }
+        self.set_file_times(ino, |[a, m, _]| [atim.unwrap_or(a), mtim.unwrap_or(m), now])
+    }
+
+    fn sync(&mut self, ino: Ino) -> Result<(), Errno> {
+        self.sync_file(ino)?;
+        self.flush_dir(ino)
     }
 
     fn create(&mut self, dir: Ino, name: &[u8], node: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
         self.writable()?;
-        self.changed();
-        let path = self.entry_path(dir, name)?;
-        match node {
-            NewNode::Directory => self.lfs.mkdir(&path)?,
-            NewNode::File => self.lfs.with_file(&path, flags::CREATE_NEW, |_| Ok(()))?,
-            NewNode::Symlink(target) => {
-                self.lfs.with_file(&path, flags::CREATE_NEW, |f| f.write(target).map(drop))?;
-                self.lfs.set_attr(&path, ATTR_SYMLINK, &[1])?;
-            }
+        self.end_pass()?;
+        self.entry_path(dir, name)?;
+        if self.nodes.find(dir, name).is_some() {
+            return Err(Errno::EXIST);
         }
-        self.set_times_at(&path, [now; 3])?;
-        let dir_path = self.path(dir)?;
-        self.touch(&dir_path, now)?;
-        Ok(self.ino_of(&path))
+        let ino = match node {
+            NewNode::Directory => {
+                self.lfs.mkdir(&self.path)?;
+                let ino = self.nodes.insert(dir, name, Filetype::Directory);
+                if let Some(n) = self.nodes.get(ino) {
+                    n.dir.times = Some([now; 3]);
+                    n.dir.symlinks = Some(false);
+                    n.dir.dirty = true;
+                }
+                ino
+            }
+            NewNode::File => {
+                let id = self.lfs.open(&self.path, flags::CREATE_NEW, Attrs::Times)?;
+                self.lfs.set_file_times(id, [now; 3]);
+                if let Err(e) = self.lfs.sync(id) {
+                    let _ = self.lfs.close(id);
+                    let _ = self.lfs.remove(&self.path);
+                    return Err(e);
+                }
+                let ino = self.nodes.insert(dir, name, Filetype::RegularFile);
+                self.keep_file(ino, id, true);
+                ino
+            }
+            NewNode::Symlink(target) => {
+                if self.dir_symlinks(dir)? != Some(true) {
+                    let state = &mut self.nodes.get(dir).ok_or(Errno::NOENT)?.dir;
+                    state.symlinks = Some(true);
+                    state.dirty = true;
+                }
+                let id = self.lfs.open(&self.path, flags::CREATE_NEW, Attrs::TimesAndLink)?;
+                self.lfs.set_file_times(id, [now; 3]);
+                let written = self.lfs.write(id, target).and_then(|_| self.lfs.sync(id));
+                let closed = self.lfs.close(id);
+                if let Err(e) = written.and(closed) {
+                    let _ = self.lfs.remove(&self.path);
+                    return Err(e);
+                }
+                self.nodes.insert(dir, name, Filetype::SymbolicLink)
+            }
+        };
+        self.touch_dir(dir, now)?;
+        self.listings.added(dir);
+        self.trim();
+        Ok(ino)
     }
 
     fn readlink(&mut self, ino: Ino) -> Result<Vec<u8>, Errno> {
-        let path = self.path(ino)?;
-        if !self.is_symlink(&path)? {
+        if self.nodes.get(ino).ok_or(Errno::NOENT)?.kind != Filetype::SymbolicLink {
             return Err(Errno::INVAL);
         }
-        let (_, size) = self.lfs.stat(&path)?;
+        let id = self.file(ino, false)?;
+        let size = self.lfs.size(id)?;
+        if size > LINK_MAX {
+            return Err(Errno::NAMETOOLONG);
+        }
         let mut target = alloc::vec![0u8; size as usize];
-        let n = self.read(ino, 0, &mut target)?;
+        let n = self.read_at(ino, 0, &mut target)?;
         target.truncate(n);
         Ok(target)
     }
 
     fn unlink(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
-        self.changed();
-        let path = self.entry_path(dir, name)?;
-        if self.lfs.stat(&path)?.0 {
+        self.end_pass()?;
+        self.entry_path(dir, name)?;
+        let (ino, kind) = self.kind_at(dir, name)?;
+        if kind == Filetype::Directory {
             return Err(Errno::ISDIR);
         }
-        if !self.orphan(&path)? {
-            self.lfs.remove(&path)?;
-            self.forget(&path);
+        if let Some(ino) = ino {
+            self.prepare_unlink(ino)?;
         }
-        let dir_path = self.path(dir)?;
-        self.touch(&dir_path, now)
+        self.lfs.remove(&self.path)?;
+        if let Some(ino) = ino {
+            self.drop_node(ino);
+        }
+        self.listings.removed(dir, name);
+        self.touch_dir(dir, now)
     }
 
     fn rmdir(&mut self, dir: Ino, name: &[u8], now: Timestamp) -> Result<(), Errno> {
         self.writable()?;
-        self.changed();
-        let path = self.entry_path(dir, name)?;
-        if !self.lfs.stat(&path)?.0 {
+        self.end_pass()?;
+        self.entry_path(dir, name)?;
+        let (ino, kind) = self.kind_at(dir, name)?;
+        if kind != Filetype::Directory {
             return Err(Errno::NOTDIR);
         }
-        self.lfs.remove(&path)?;
-        self.forget(&path);
-        let dir_path = self.path(dir)?;
-        self.touch(&dir_path, now)
+        self.lfs.remove(&self.path)?;
+        if let Some(ino) = ino {
+            self.listings.forget(ino);
+            self.drop_node(ino);
+        }
+        self.listings.removed(dir, name);
+        self.touch_dir(dir, now)
     }
 
     fn rename(
@@ -424,87 +477,106 @@ impl VirtualFs for LittleFs {
         now: Timestamp,
     ) -> Result<(), Errno> {
         self.writable()?;
-        self.changed();
-        let from = self.entry_path(old_dir, old_name)?;
-        let to = self.entry_path(new_dir, new_name)?;
-        let (from_dir, _) = self.lfs.stat(&from)?;
-        if from == to {
+        self.end_pass()?;
+        self.entry_path(new_dir, new_name)?;
+        core::mem::swap(&mut self.path, &mut self.path2);
+        self.entry_path(old_dir, old_name)?;
+        let (src, kind) = self.kind_at(old_dir, old_name)?;
+        if old_dir == new_dir && old_name == new_name {
             return Ok(());
         }
-        match self.lfs.stat(&to) {
-            Ok((true, _)) if !from_dir => return Err(Errno::ISDIR),
-            Ok((false, _)) if from_dir => return Err(Errno::NOTDIR),
-            Ok((false, _)) => {
-                self.orphan(&to)?;
-            }
+        core::mem::swap(&mut self.path, &mut self.path2);
+        let dst = match self.kind_at(new_dir, new_name) {
+            Ok(found) => Some(found),
+            Err(Errno::NOENT) => None,
+            Err(e) => return Err(e),
+        };
+        core::mem::swap(&mut self.path, &mut self.path2);
+        // Now self.path is the source, self.path2 the destination.
+        match dst {
+            Some((_, Filetype::Directory)) if kind != Filetype::Directory => return Err(Errno::ISDIR),
+            Some((_, k)) if k != Filetype::Directory && kind == Filetype::Directory => return Err(Errno::NOTDIR),
             _ => {}
         }
-        self.lfs.rename(&from, &to)?;
-        self.forget(&to);
-        self.moved(&from, &to);
-        let [a, m, _] = self.times(&to)?;
-        self.set_times_at(&to, [a, m, now])?;
-        for d in [old_dir, new_dir] {
-            let p = self.path(d)?;
-            self.touch(&p, now)?;
+        if kind == Filetype::SymbolicLink && self.dir_symlinks(new_dir)? != Some(true) {
+            let state = &mut self.nodes.get(new_dir).ok_or(Errno::NOENT)?.dir;
+            state.symlinks = Some(true);
+            state.dirty = true;
         }
+        if let Some((Some(d), _)) = dst {
+            self.prepare_unlink(d)?;
+        }
+        // littlefs detaches an open file that is moved: close it, to reopen at the new name.
+        if let Some(s) = src {
+            self.close_file(s);
+        }
+        self.lfs.rename(&self.path, &self.path2)?;
+        if let Some((Some(d), k)) = dst {
+            if k == Filetype::Directory {
+                self.listings.forget(d);
+            }
+            self.drop_node(d);
+        }
+        let src = match src {
+            Some(s) => {
+                self.nodes.rename(s, new_dir, new_name);
+                s
+            }
+            None => self.nodes.insert(new_dir, new_name, kind),
+        };
+        self.listings.removed(old_dir, old_name);
+        self.listings.added(new_dir);
+        if kind == Filetype::Directory {
+            self.load_dir(src)?;
+            let state = &mut self.nodes.get(src).ok_or(Errno::NOENT)?.dir;
+            let [a, m, _] = state.times.unwrap_or_default();
+            state.times = Some([a, m, now]);
+            state.dirty = true;
+        } else {
+            self.set_file_times(src, |[a, m, _]| [a, m, now])?;
+        }
+        self.touch_dir(old_dir, now)?;
+        self.touch_dir(new_dir, now)?;
+        self.trim();
         Ok(())
     }
 
     fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
-        let dir_path = self.path(dir)?;
-        let listing = match self.listing.take() {
-            Some((cached, entries)) if cached == dir => entries,
-            _ => {
-                if !self.lfs.stat(&dir_path)?.0 {
-                    return Err(Errno::NOTDIR);
-                }
-                let mut listed = self.lfs.list(&dir_path)?;
-                // littlefs 2.6 and later keep a directory sorted by name, so this moves
-                // nothing; a disk from an older writer may need it. (An insertion sort:
-                // the library sorts cost the npm package's wasm kilobytes.)
-                for i in 1..listed.len() {
-                    let at = listed[..i].partition_point(|e| e.name <= listed[i].name);
-                    listed[at..=i].rotate_right(1);
-                }
-                let mut entries = Vec::with_capacity(listed.len());
-                for entry in listed {
-                    let path = join(&dir_path, &entry.name);
-                    if path != ORPHANS {
-                        let filetype = self.type_of(&path, entry.is_dir)?;
-                        entries.push((entry.name, filetype));
-                    }
-                }
-                entries
+        match self.nodes.get(dir) {
+            Some(n) if n.kind != Filetype::Directory => return Err(Errno::NOTDIR),
+            Some(n) if n.orphan => return Ok(()),
+            Some(_) => {}
+            None => return Err(Errno::NOENT),
+        }
+        let (at, from) = match self.listings.resume(dir, cookie) {
+            Some(found) => found,
+            None => {
+                self.nodes.path(dir, &mut self.path)?;
+                let entries = self.snapshot(dir)?;
+                self.listings.start(dir, cookie, entries)
             }
         };
-        let start = match cookie {
-            0 => 0,
-            c => match self.cookies.get(&c) {
-                Some((d, after)) if *d == dir => listing.partition_point(|(name, _)| name <= after),
-                _ => listing.len(),
-            },
-        };
-        for (name, filetype) in &listing[start..] {
-            let ino = self.ino_of(&join(&dir_path, name));
-            let next = self.cookie(dir, name);
-            if !sink(DirEntry { name, ino, filetype: *filetype, next }) {
+        for (e, next) in self.listings.entries(at, from) {
+            let ino = self.nodes.number_of(dir, &e.name);
+            if !sink(DirEntry { name: &e.name, ino, filetype: e.kind, next }) {
                 break;
             }
         }
-        self.listing = Some((dir, listing));
         Ok(())
     }
 
     fn open(&mut self, ino: Ino) -> Result<(), Errno> {
-        self.path(ino)?;
-        *self.open.get_or_insert_with(ino, || 0) += 1;
+        self.nodes.get(ino).ok_or(Errno::NOENT)?.open += 1;
         Ok(())
     }
 
     fn recover(&mut self) {
+        // The call may have stopped anywhere, in these tables too: start them afresh.
         self.lfs.remount();
-        self.changed();
+        self.nodes = Nodes::new();
+        self.data = Data::default();
+        self.listings = Listings::default();
+        self.trim_at = NODES_KEPT;
     }
 
     fn as_any_mut(&mut self) -> Option<&mut dyn core::any::Any> {
@@ -512,28 +584,18 @@ impl VirtualFs for LittleFs {
     }
 
     fn release(&mut self, ino: Ino) {
-        let Some(count) = self.open.get_mut(&ino) else { return };
-        *count -= 1;
-        if *count > 0 {
+        let Some(node) = self.nodes.get(ino) else { return };
+        node.open = node.open.saturating_sub(1);
+        if node.open > 0 {
             return;
         }
-        self.open.remove(&ino);
-        if let Some(path) = self.paths.get(&ino).cloned() {
-            if path.starts_with(ORPHANS) && self.lfs.remove(&path).is_ok() {
-                self.forget(&path);
-            }
+        let orphan = node.orphan;
+        if self.data.in_pass(ino) {
+            let _ = self.end_pass();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn decimal() {
-        for n in [0u64, 7, 10, 12345, u64::MAX] {
-            let mut out = b"x".to_vec();
-            super::push_decimal(&mut out, n);
-            assert_eq!(out, alloc::format!("x{n}").into_bytes());
+        if orphan {
+            self.close_file(ino);
+            self.nodes.remove(ino);
         }
     }
 }

@@ -1,21 +1,44 @@
-//! Creating, exporting and mounting disk images; bad images are refused with a reason.
+//! Creating disks, loading images piece by piece, exporting them; bad ones are refused
+//! with a reason.
 
+use alloc::boxed::Box;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+use wasi_core::SortedMap;
 
+use crate::blocks::{Blocks, ERASED};
 use crate::fs::LittleFs;
-use crate::raw::{Lfs, BLOCK_SIZE};
+use crate::geometry::{Geometry, MAX_BLOCK_SIZE, MAX_CAPACITY, MIN_BLOCK_SIZE};
+use crate::raw::Lfs;
 
-/// Smallest disk littlefs can live on usefully (its superblock pair and some room).
-const MIN_BLOCKS: usize = 16;
+/// Bytes per piece an [`ImageLoader`] keeps (the common block size: then pieces become
+/// blocks as they are).
+const PIECE: usize = 4096;
+/// Where littlefs's superblock keeps its magic and the block size, in each block of the
+/// superblock pair: after the revision count and a tag, "littlefs", a tag, the version.
+const MAGIC_AT: usize = 8;
+const BLOCK_SIZE_AT: usize = 24;
 
 /// Why a capacity or an image was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageError {
-    /// The capacity or image size is below the minimum or not a whole number of blocks.
+    /// The capacity or image size is not a whole number of blocks, has fewer than 16, or
+    /// is over 2 GiB.
     BadSize {
         /// The size given, in bytes.
         bytes: usize,
+    },
+    /// The block size is not one littlefs can use here (128 bytes to 1 MiB, a multiple of
+    /// 16 unless odd-sized).
+    BadBlockSize {
+        /// The block size given.
+        block_size: usize,
+    },
+    /// Image bytes were given past the image's length.
+    OutOfRange {
+        /// Where the bytes would end.
+        end: usize,
     },
     /// The bytes are not a littlefs image this backend can mount (foreign or damaged).
     NotLittlefs,
@@ -28,8 +51,14 @@ impl ImageError {
     /// npm package's wasm adds the figures in JS).
     pub const fn reason(&self) -> &'static str {
         match self {
-            ImageError::BadSize { .. } => "a littlefs disk must be a multiple of 512 bytes and at least 8192 bytes",
-            ImageError::NotLittlefs => "the image is not a littlefs disk with 512-byte blocks, or it is damaged",
+            ImageError::BadSize { .. } => {
+                "a littlefs disk must be a whole number of blocks, at least 16 of them, and at most 2 GiB"
+            }
+            ImageError::BadBlockSize { .. } => "a littlefs block must be 128 bytes to 1 MiB, a multiple of 16 bytes",
+            ImageError::OutOfRange { .. } => "image bytes were given past the image's length",
+            ImageError::NotLittlefs => {
+                "the image is not a littlefs disk whose blocks divide its length, or it is damaged"
+            }
             ImageError::Format => "formatting the littlefs disk failed",
         }
     }
@@ -39,7 +68,9 @@ impl fmt::Display for ImageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.reason())?;
         match self {
-            ImageError::BadSize { bytes } => write!(f, "; got {bytes}"),
+            ImageError::BadSize { bytes } => write!(f, "; got {bytes} bytes"),
+            ImageError::BadBlockSize { block_size } => write!(f, "; got {block_size}"),
+            ImageError::OutOfRange { end } => write!(f, "; they end at {end}"),
             _ => Ok(()),
         }
     }
@@ -47,30 +78,181 @@ impl fmt::Display for ImageError {
 
 impl core::error::Error for ImageError {}
 
-fn blocks(bytes: usize) -> Result<usize, ImageError> {
-    if bytes % BLOCK_SIZE != 0 || bytes / BLOCK_SIZE < MIN_BLOCKS {
-        return Err(ImageError::BadSize { bytes });
+/// Receives a disk image piece by piece, keeping only pieces that are not erased (all
+/// `0xff`), then mounts it: an image never needs to be held twice, and its erased blocks
+/// cost nothing.
+pub struct ImageLoader {
+    len: usize,
+    pieces: SortedMap<u32, Box<[u8]>>,
+    block_size: Option<usize>,
+}
+
+impl ImageLoader {
+    /// A loader for an image of `len` bytes (at most 2 GiB).
+    pub fn new(len: usize) -> Result<ImageLoader, ImageError> {
+        if len == 0 || len > MAX_CAPACITY {
+            return Err(ImageError::BadSize { bytes: len });
+        }
+        Ok(ImageLoader { len, pieces: SortedMap::new(), block_size: None })
     }
-    Ok(bytes / BLOCK_SIZE)
+
+    /// Mounts with this block size instead of the one the superblock gives.
+    pub fn set_block_size(&mut self, block_size: usize) {
+        self.block_size = Some(block_size);
+    }
+
+    /// Takes the image's bytes at `offset`.
+    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<(), ImageError> {
+        let end = offset.checked_add(bytes.len()).filter(|end| *end <= self.len);
+        let Some(end) = end else { return Err(ImageError::OutOfRange { end: offset.saturating_add(bytes.len()) }) };
+        let mut at = offset;
+        while at < end {
+            let (index, off) = (at / PIECE, at % PIECE);
+            let n = (PIECE - off).min(end - at);
+            let data = &bytes[at - offset..at - offset + n];
+            let key = index as u32;
+            let erased = data.iter().all(|b| *b == ERASED);
+            match self.pieces.get_mut(&key) {
+                Some(piece) => {
+                    piece[off..off + n].copy_from_slice(data);
+                    if erased && piece.iter().all(|b| *b == ERASED) {
+                        self.pieces.remove(&key);
+                    }
+                }
+                None if erased => {}
+                None => {
+                    let mut piece = vec![ERASED; PIECE].into_boxed_slice();
+                    piece[off..off + n].copy_from_slice(data);
+                    self.pieces.insert(key, piece);
+                }
+            }
+            at += n;
+        }
+        Ok(())
+    }
+
+    /// Copies image bytes at `offset` into `out` (erased where nothing was written).
+    fn read(&self, offset: usize, out: &mut [u8]) {
+        for (i, b) in out.iter_mut().enumerate() {
+            let at = offset + i;
+            *b = self.pieces.get(&((at / PIECE) as u32)).map_or(ERASED, |p| p[at % PIECE]);
+        }
+    }
+
+    /// The block size the superblock gives: littlefs puts it at the same place in both
+    /// blocks of the superblock pair, and block 0 is where it is looked for first; if that
+    /// block was erased, each block size whose block 1 holds the superblock is tried.
+    fn detect(&self) -> Option<usize> {
+        let superblock_at = |start: usize| {
+            let mut head = [0u8; BLOCK_SIZE_AT + 4];
+            if start + head.len() > self.len {
+                return None;
+            }
+            self.read(start, &mut head);
+            (&head[MAGIC_AT..MAGIC_AT + 8] == b"littlefs").then(|| {
+                let b = &head[BLOCK_SIZE_AT..];
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+            })
+        };
+        if let Some(size) = superblock_at(0) {
+            return Some(size);
+        }
+        let mut size = MIN_BLOCK_SIZE;
+        while size <= MAX_BLOCK_SIZE {
+            if superblock_at(size) == Some(size) {
+                return Some(size);
+            }
+            size *= 2;
+        }
+        None
+    }
+
+    /// Mounts the image. Read-only refuses every change with `EROFS`.
+    pub fn mount(mut self, read_only: bool) -> Result<LittleFs, ImageError> {
+        let block_size = self.block_size.or_else(|| self.detect()).ok_or(ImageError::NotLittlefs)?;
+        let geometry = Geometry::new(self.len, block_size)?;
+        let mut disk = Blocks::erased(geometry);
+        let mut block: Option<(usize, Box<[u8]>)> = None;
+        for (index, piece) in self.pieces.split_off(&0) {
+            let start = index as usize * PIECE;
+            if block_size == PIECE {
+                disk.load(index as usize, piece);
+                continue;
+            }
+            let mut at = start;
+            while at < (start + PIECE).min(self.len) {
+                let (b, off) = (at / block_size, at % block_size);
+                let n = (block_size - off).min(start + PIECE - at);
+                if block.as_ref().is_none_or(|(i, _)| *i != b) {
+                    if let Some((i, data)) = block.take() {
+                        disk.load(i, data);
+                    }
+                    block = Some((b, vec![ERASED; block_size].into_boxed_slice()));
+                }
+                if let Some((_, data)) = &mut block {
+                    data[off..off + n].copy_from_slice(&piece[at - start..at - start + n]);
+                }
+                at += n;
+            }
+        }
+        if let Some((i, data)) = block {
+            disk.load(i, data);
+        }
+        let lfs = Lfs::mount(disk).map_err(|_| ImageError::NotLittlefs)?;
+        LittleFs::from_lfs(lfs, read_only).map_err(|_| ImageError::NotLittlefs)
+    }
 }
 
 impl LittleFs {
-    /// A fresh, empty filesystem on a RAM disk of `capacity` bytes (a multiple of 512).
+    /// A fresh, empty filesystem on a RAM disk of `capacity` bytes, in 4 KiB blocks (or
+    /// smaller ones, down to 512 bytes, for a capacity they do not divide or a disk under 1 MiB).
     pub fn new(capacity: usize) -> Result<LittleFs, ImageError> {
-        let lfs = Lfs::format(blocks(capacity)?).map_err(|_| ImageError::Format)?;
-        Ok(LittleFs::from_lfs(lfs, false))
+        Self::create(Geometry::default_for(capacity)?)
     }
 
-    /// Mounts an image made by [`LittleFs::export_image`] (or any littlefs image with
-    /// 512-byte blocks). Read-only refuses every change with `EROFS`.
+    /// A fresh, empty filesystem of `capacity` bytes in blocks of `block_size` bytes.
+    pub fn with_block_size(capacity: usize, block_size: usize) -> Result<LittleFs, ImageError> {
+        Self::create(Geometry::new(capacity, block_size)?)
+    }
+
+    fn create(geometry: Geometry) -> Result<LittleFs, ImageError> {
+        let lfs = Lfs::format(geometry).map_err(|_| ImageError::Format)?;
+        LittleFs::from_lfs(lfs, false).map_err(|_| ImageError::Format)
+    }
+
+    /// Mounts a littlefs image of any block size (read from its superblock). Read-only
+    /// refuses every change with `EROFS`. [`ImageLoader`] does the same without needing
+    /// the whole image in one piece.
     pub fn from_image(image: Vec<u8>, read_only: bool) -> Result<LittleFs, ImageError> {
-        blocks(image.len())?;
-        let lfs = Lfs::mount(&image).map_err(|_| ImageError::NotLittlefs)?;
-        Ok(LittleFs::from_lfs(lfs, read_only))
+        let mut loader = ImageLoader::new(image.len())?;
+        loader.write(0, &image)?;
+        drop(image);
+        loader.mount(read_only)
     }
 
-    /// The disk as bytes, to store and mount again later.
-    pub fn export_image(&self) -> Vec<u8> {
-        self.lfs().image()
+    /// Bytes per block of the disk.
+    pub fn block_size(&self) -> usize {
+        self.lfs.disk().geometry().block_size
+    }
+
+    /// Bytes of the disk image.
+    pub fn image_len(&self) -> usize {
+        self.lfs.disk().geometry().capacity()
+    }
+
+    /// Copies the disk image's bytes at `offset` into `out` (erased blocks read as `0xff`);
+    /// returns how many there were. This is the disk as last written: call
+    /// [`LittleFs::flush`] first.
+    pub fn read_image(&self, offset: usize, out: &mut [u8]) -> usize {
+        self.lfs.disk().read_image(offset, out)
+    }
+
+    /// The disk as bytes, to store and mount again later: [`LittleFs::flush`], then the
+    /// whole image (if the flush failed, without what it could not write).
+    pub fn export_image(&mut self) -> Vec<u8> {
+        let _ = self.flush();
+        let mut image = vec![0u8; self.image_len()];
+        self.read_image(0, &mut image);
+        image
     }
 }

@@ -1,31 +1,67 @@
 //! A [`VirtualFs`](wasi_core::VirtualFs) over littlefs on a RAM block device: memory bounded
 //! by the capacity the embedder picks at run time, and a disk image that can be exported
-//! and mounted again (to persist a filesystem between Worker requests, or ship one).
+//! and mounted again (to persist a filesystem between Worker requests, or ship one), read
+//! and written by standard littlefs tools.
 //!
-//! The capacity is a run-time choice: littlefs2's safe wrapper fixes the block count at
+//! The geometry is a run-time choice: littlefs2's safe wrapper fixes the block count at
 //! compile time (`Storage::BLOCK_COUNT`) and keeps its `lfs_config` private, so this crate
-//! drives littlefs through `littlefs2-sys` with a config it builds itself (512-byte blocks,
-//! `block_count` = capacity / 512); that FFI lives in one module. The disk is allocated
-//! once: memory is the capacity plus about 2.7 KB, plus about 130 bytes per file seen.
+//! drives littlefs through `littlefs2-sys` with a config it builds itself; that FFI lives
+//! in one module. New disks have 4 KiB blocks unless the embedder picks another size
+//! ([`LittleFs::with_block_size`]); an image's block size is read from its superblock.
 //!
-//! littlefs is path-based; inodes are emulated with a table of paths, stable for the life
-//! of a mount. Timestamps live in a littlefs attribute, a symlink is a file marked by
-//! another attribute and holding its target. A file unlinked or replaced while open moves
-//! to a hidden directory until its last fd closes, so the fd keeps reading it.
+//! # Inodes, names and timestamps
+//!
+//! littlefs is path-based; inodes are emulated by a cache of nodes, each its parent's
+//! inode and its own name (see `nodes.rs`), and inode numbers are hashes of those, so a
+//! file keeps its number across lookups and mounts without littlefs storing one.
+//! Timestamps live in a littlefs attribute (`t`: `atim`, `mtim`, `ctim`, little-endian; a
+//! directory's adds a byte saying whether it may hold symlinks), a symlink is a file marked
+//! by another attribute (`l`) and holding its target. A file's timestamps are committed with
+//! its data; a directory's are kept in memory and written when its node leaves the cache,
+//! at `fd_sync`, and by [`LittleFs::flush`] (which an export does first).
+//!
+//! # Speed
+//!
+//! littlefs files are kept open between calls, and forward runs of writes are committed
+//! together (see `data.rs`): a write in the middle of a file costs a copy of the rest of
+//! it once per run rather than once per call. Directories in littlefs are lists searched
+//! in order, so creating or finding a name costs time in proportion to the directory's
+//! size; looked-up names are cached, so each lookup reaches littlefs once.
+//!
+//! # Memory
+//!
+//! Whatever a guest does, the backend holds at most: the disk's blocks (only those ever
+//! written: at most the capacity `C`), a table of 16 bytes per block, and a fixed
+//! allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up to
+//! 2 GiB), at most 16 files kept open with no fd (4.3 KiB each), a 16 KiB copy buffer,
+//! 2048 cached nodes (~100 bytes each plus their names) and 4 directory listings in
+//! progress. Beyond that it grows only with what the guest holds open: 4.3 KiB per fd on a
+//! file and the nodes of the directories above each open fd. The figure measured by
+//! `tests/memory_use.rs` (any sequence of calls, a 1 MiB disk): at most `C + 16·C/B +
+//! 1 MiB`.
+//!
+//! # Limits
 //!
 //! What littlefs cannot carry: hard links (`features().hard_links` is false, so the core
 //! answers `ENOTSUP`) and files of 2 GiB or more (`EFBIG`). Names are at most 255 bytes.
-//! Readdir cookies stay valid while entries come and go, at the cost of a table of the
-//! names handed out; a listing is sorted by name.
+//! Readdir cookies name a snapshot of the directory taken when its listing starts (a few
+//! are kept), so they stay valid while entries come and go; a listing is sorted by name.
+//! A file unlinked while open lives on in its open littlefs file, outside the tree: never
+//! in an image, and gone with the last fd.
 #![no_std]
 #![deny(missing_docs)]
 
 extern crate alloc;
 
 mod blocks;
+mod data;
 mod fs;
+mod geometry;
 mod image;
+mod listing;
+mod nodes;
 mod raw;
 
 pub use fs::LittleFs;
-pub use image::ImageError;
+pub use geometry::{DEFAULT_BLOCK_SIZE, MAX_CAPACITY};
+pub use image::{ImageError, ImageLoader};

@@ -1,32 +1,31 @@
 //! The one place that speaks to littlefs's C API. littlefs2's safe wrapper fixes the disk
 //! geometry at compile time (`Storage::BLOCK_COUNT`) and keeps its `lfs_config` private,
-//! so the block count could not follow the embedder's capacity; here the config is ours,
-//! built at run time. Everything littlefs points into (the config, its buffers, the disk)
-//! lives in one `Box` that never moves while littlefs holds pointers to it.
+//! so the geometry could not follow the embedder's capacity or an image's block size; here
+//! the config is ours, built at run time. Everything littlefs points into (the config, its
+//! buffers, the disk, each open file and its buffers) lives in a `Box` that never moves
+//! while littlefs holds a pointer to it, and open files are owned here, so none can outlive
+//! the filesystem or be dropped while littlefs still links it.
 
 use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::ffi::{c_int, c_void};
-use core::{ptr, slice};
+use core::slice;
 
 use littlefs2_sys as ll;
 use wasi_core::Errno;
 
 use crate::blocks::Blocks;
+use crate::geometry::Geometry;
 
-/// Bytes per block. Small blocks keep a directory (a metadata pair of two blocks) cheap.
-pub const BLOCK_SIZE: usize = 512;
-/// Read and program granularity of the RAM device.
-const IO_SIZE: u32 = 16;
-/// littlefs's cache per file and for reads and programs.
-const CACHE_SIZE: usize = BLOCK_SIZE;
-/// Bytes of the block allocator's lookahead bitmap (8 blocks a byte).
-const LOOKAHEAD_SIZE: usize = 64;
 /// Longest name littlefs stores.
 pub const NAME_MAX: usize = 255;
 /// Largest file littlefs stores (it counts sizes in a signed 32-bit integer).
 pub const FILE_MAX: u64 = i32::MAX as u64;
+/// Attribute holding `atim`, `mtim`, `ctim` (24 bytes, little-endian).
+pub const ATTR_TIMES: u8 = b't';
+/// Attribute marking a file as a symlink whose contents are the target.
+pub const ATTR_SYMLINK: u8 = b'l';
 
 /// What littlefs holds pointers into: boxed so its address is stable.
 struct Inner {
@@ -35,15 +34,99 @@ struct Inner {
     disk: Blocks,
     read_buf: Vec<u8>,
     prog_buf: Vec<u8>,
-    lookahead_buf: Vec<u64>,
-    file_buf: Vec<u8>,
-    /// False once mounting again after a cut-short call has failed (see `remount`).
-    mounted: bool,
+    lookahead_buf: Vec<u8>,
+}
+
+/// An open file and what its config points into: boxed so its address is stable while
+/// littlefs links it in its list of open files.
+struct OpenFile {
+    file: ll::lfs_file_t,
+    cfg: ll::lfs_file_config,
+    attrs: [ll::lfs_attr; 2],
+    times: [u8; 24],
+    /// The symlink mark a new symlink is given.
+    link: [u8; 1],
+    buf: Vec<u8>,
+}
+
+/// An open file of an [`Lfs`]: an index into its table of open files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId(usize);
+
+/// Which attributes an open file reads when opened and writes when synced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attrs {
+    /// None (a file only read for its data).
+    None,
+    /// The timestamps.
+    Times,
+    /// The timestamps and the symlink mark.
+    TimesAndLink,
 }
 
 /// A mounted littlefs on a RAM disk.
 pub struct Lfs {
     inner: Box<Inner>,
+    files: Vec<Option<Box<OpenFile>>>,
+    /// False once mounting again after a cut-short call has failed (see `remount`).
+    mounted: bool,
+}
+
+/// What `stat` tells of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Info {
+    /// A directory (else a file).
+    pub is_dir: bool,
+    /// A file's size.
+    pub size: u64,
+}
+
+/// A path as littlefs wants it: absolute and NUL-terminated, built one name at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CPath(Vec<u8>);
+
+impl CPath {
+    /// The root, `/`.
+    pub fn root() -> CPath {
+        CPath(vec![b'/', 0])
+    }
+
+    /// Back to `/`, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.0.clear();
+        self.0.extend_from_slice(b"/\0");
+    }
+
+    /// Appends `/name`.
+    pub fn push(&mut self, name: &[u8]) {
+        self.0.pop();
+        if self.0.len() > 1 {
+            self.0.push(b'/');
+        }
+        self.0.extend_from_slice(name);
+        self.0.push(0);
+    }
+
+    /// Its length in bytes, to [`CPath::truncate`] back to after a [`CPath::push`].
+    pub fn len(&self) -> usize {
+        self.0.len() - 1
+    }
+
+    /// Cuts the path back to `len` bytes.
+    pub fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
+        self.0.push(0);
+    }
+
+    /// The path without its NUL.
+    #[cfg(test)]
+    pub fn bytes(&self) -> &[u8] {
+        &self.0[..self.0.len() - 1]
+    }
+
+    fn ptr(&self) -> *const core::ffi::c_char {
+        self.0.as_ptr() as *const _
+    }
 }
 
 /// Maps a littlefs error code to an errno; damaged storage is `EIO`.
@@ -130,23 +213,47 @@ fn is_dir(kind: u8) -> bool {
     u32::from(kind) == ll::lfs_type_LFS_TYPE_DIR as u32
 }
 
-/// Copies `path` with a NUL terminator, as littlefs wants it.
-fn c_path(path: &[u8]) -> Vec<u8> {
-    let mut p = Vec::with_capacity(path.len() + 1);
-    p.extend_from_slice(path);
-    p.push(0);
-    p
+/// littlefs's open flags.
+// As for `is_dir`: the enum's width depends on the target.
+#[allow(clippy::unnecessary_cast)]
+pub mod flags {
+    use littlefs2_sys as ll;
+    /// Read only.
+    pub const READ: u32 = ll::lfs_open_flags_LFS_O_RDONLY as u32;
+    /// Read and write.
+    pub const RDWR: u32 = ll::lfs_open_flags_LFS_O_RDWR as u32;
+    /// Read and write a file created now; fail if it exists.
+    pub const CREATE_NEW: u32 =
+        (ll::lfs_open_flags_LFS_O_RDWR | ll::lfs_open_flags_LFS_O_CREAT | ll::lfs_open_flags_LFS_O_EXCL) as u32;
+    /// The file does not match storage: littlefs keeps the blocks it points at allocated.
+    pub(super) const DIRTY: u32 = ll::lfs_open_flags_LFS_F_DIRTY as u32;
+    /// Held in its directory entry rather than in blocks of its own.
+    pub(super) const INLINE: u32 = ll::lfs_open_flags_LFS_F_INLINE as u32;
 }
 
-/// One directory entry as littlefs lists it.
-pub struct Entry {
-    pub name: Vec<u8>,
-    pub is_dir: bool,
+fn encode_times(t: [u64; 3]) -> [u8; 24] {
+    let mut b = [0u8; 24];
+    for (i, v) in t.iter().enumerate() {
+        b[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    b
 }
+
+/// The timestamps in an attribute, or `None` for anything but 24 bytes.
+pub fn decode_times(b: &[u8]) -> Option<[u64; 3]> {
+    let b: &[u8; 24] = b.try_into().ok()?;
+    let word =
+        |i: usize| u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
+    Some([word(0), word(8), word(16)])
+}
+
+/// A times buffer no stored attribute fills in by accident (all 0xff): what an open file's
+/// buffer holds until littlefs reads the attribute into it.
+const NO_TIMES: [u8; 24] = [0xff; 24];
 
 impl Lfs {
     fn boxed(disk: Blocks) -> Box<Inner> {
-        let blocks = disk.count() as u32;
+        let g = disk.geometry();
         let mut inner = Box::new(Inner {
             // SAFETY: lfs_t is plain C data that littlefs initialises on format/mount; all-zero
             // is the state it expects before either.
@@ -154,11 +261,9 @@ impl Lfs {
             // SAFETY: as above: every field is set below or left 0 (meaning "default").
             cfg: unsafe { core::mem::zeroed() },
             disk,
-            read_buf: vec![0; CACHE_SIZE],
-            prog_buf: vec![0; CACHE_SIZE],
-            lookahead_buf: vec![0; LOOKAHEAD_SIZE / 8],
-            file_buf: vec![0; CACHE_SIZE],
-            mounted: true,
+            read_buf: vec![0; g.cache_size()],
+            prog_buf: vec![0; g.cache_size()],
+            lookahead_buf: vec![0; g.lookahead_size()],
         });
         let context = &mut *inner as *mut Inner as *mut c_void;
         let cfg = &mut inner.cfg;
@@ -167,13 +272,13 @@ impl Lfs {
         cfg.prog = Some(prog);
         cfg.erase = Some(erase);
         cfg.sync = Some(sync);
-        cfg.read_size = IO_SIZE;
-        cfg.prog_size = IO_SIZE;
-        cfg.block_size = BLOCK_SIZE as u32;
-        cfg.block_count = blocks;
+        cfg.read_size = g.io_size() as u32;
+        cfg.prog_size = g.io_size() as u32;
+        cfg.block_size = g.block_size as u32;
+        cfg.block_count = g.block_count as u32;
         cfg.block_cycles = -1;
-        cfg.cache_size = CACHE_SIZE as u32;
-        cfg.lookahead_size = LOOKAHEAD_SIZE as u32;
+        cfg.cache_size = g.cache_size() as u32;
+        cfg.lookahead_size = g.lookahead_size() as u32;
         cfg.name_max = NAME_MAX as u32;
         cfg.file_max = FILE_MAX as u32;
         cfg.read_buffer = inner.read_buf.as_mut_ptr() as *mut c_void;
@@ -182,86 +287,85 @@ impl Lfs {
         inner
     }
 
-    /// Formats a fresh disk of `blocks` blocks and mounts it.
-    pub fn format(blocks: usize) -> Result<Lfs, Errno> {
-        let mut inner = Self::boxed(Blocks::erased(blocks));
+    /// Formats a fresh disk and mounts it.
+    pub fn format(geometry: Geometry) -> Result<Lfs, Errno> {
+        let mut inner = Self::boxed(Blocks::erased(geometry));
         // SAFETY: `inner` is boxed and holds everything the config points to.
         unsafe { check(ll::lfs_format(&mut inner.lfs, &inner.cfg))? };
         Self::mount_inner(inner)
     }
 
-    /// Mounts an existing disk image (a whole number of blocks).
-    pub fn mount(image: &[u8]) -> Result<Lfs, Errno> {
-        Self::mount_inner(Self::boxed(Blocks::from_image(image)))
+    /// Mounts an existing disk.
+    pub fn mount(disk: Blocks) -> Result<Lfs, Errno> {
+        Self::mount_inner(Self::boxed(disk))
     }
 
     fn mount_inner(mut inner: Box<Inner>) -> Result<Lfs, Errno> {
         // SAFETY: as in `format`.
         unsafe { check(ll::lfs_mount(&mut inner.lfs, &inner.cfg))? };
-        Ok(Lfs { inner })
+        Ok(Lfs { inner, files: Vec::new(), mounted: true })
     }
 
-    /// Mounts the disk again, from scratch: after a call was cut short halfway through
-    /// littlefs, its state (caches, the list of open files, whose entries lived on a stack
-    /// that is gone) is reset, and the disk read as after a power loss, which littlefs
-    /// survives by design. A disk that no longer mounts answers `EIO` from then on.
+    /// Mounts the disk again, from scratch, after a call was cut short halfway through
+    /// littlefs (see `VirtualFs::recover`): its state (caches, the list of open files and
+    /// directories, some of which lived on a stack that is gone) is reset and the disk read
+    /// as after a power loss, which littlefs survives by design. Open files are forgotten,
+    /// with what they had not committed. A disk that no longer mounts answers `EIO`.
     pub fn remount(&mut self) {
-        let inner = &mut *self.inner;
-        // SAFETY: as in `boxed`: all-zero is littlefs's state before a mount. The old
-        // state is dropped without `lfs_unmount`, which would walk its broken lists; it
-        // owns no memory (every buffer is ours, in `Inner`).
-        inner.lfs = unsafe { core::mem::zeroed() };
+        // littlefs's list of them goes with its state, below.
+        self.files.clear();
+        // SAFETY: as in `boxed`: all-zero is littlefs's state before a mount. The old state
+        // is dropped without `lfs_unmount`, which would walk its broken lists; it owns no
+        // memory (every buffer is ours).
+        self.inner.lfs = unsafe { core::mem::zeroed() };
         // SAFETY: as in `format`.
-        inner.mounted = unsafe { ll::lfs_mount(&mut inner.lfs, &inner.cfg) } == 0;
+        self.mounted = unsafe { ll::lfs_mount(&mut self.inner.lfs, &self.inner.cfg) } == 0;
     }
 
     /// `EIO` once the disk no longer mounts (see `remount`).
     fn live(&self) -> Result<(), Errno> {
-        if self.inner.mounted {
+        if self.mounted {
             Ok(())
         } else {
             Err(Errno::IO)
         }
     }
 
-    /// The disk as an image.
-    pub fn image(&self) -> Vec<u8> {
-        self.inner.disk.image()
+    /// The disk.
+    pub fn disk(&self) -> &Blocks {
+        &self.inner.disk
     }
 
-    /// Blocks in use and in all.
-    pub fn usage(&mut self) -> Result<(usize, usize), Errno> {
+    /// Longest name this disk takes (its superblock may say less than 255).
+    pub fn name_max(&self) -> usize {
+        self.inner.lfs.name_max as usize
+    }
+
+    /// Blocks in use, counted by walking the whole filesystem.
+    pub fn used_blocks(&mut self) -> Result<usize, Errno> {
         self.live()?;
         // SAFETY: the filesystem is mounted.
         let used = unsafe { check(ll::lfs_fs_size(&mut self.inner.lfs))? };
-        Ok((used as usize, self.inner.disk.count()))
+        Ok(used as usize)
     }
 
     /// Whether `path` exists, and if so whether it is a directory, and its size.
-    pub fn stat(&mut self, path: &[u8]) -> Result<(bool, u64), Errno> {
+    pub fn stat(&mut self, path: &CPath) -> Result<Info, Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: lfs_info is plain C data filled by littlefs.
         let mut info: ll::lfs_info = unsafe { core::mem::zeroed() };
         // SAFETY: mounted filesystem, NUL-terminated path, valid out-pointer.
-        unsafe { check(ll::lfs_stat(&mut self.inner.lfs, p.as_ptr() as *const _, &mut info))? };
-        Ok((is_dir(info.type_), u64::from(info.size)))
+        unsafe { check(ll::lfs_stat(&mut self.inner.lfs, path.ptr(), &mut info))? };
+        Ok(Info { is_dir: is_dir(info.type_), size: u64::from(info.size) })
     }
 
     /// Reads custom attribute `kind` of `path` into `buf`; the attribute's length, or
     /// `None` if it is not set.
-    pub fn get_attr(&mut self, path: &[u8], kind: u8, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
+    pub fn get_attr(&mut self, path: &CPath, kind: u8, buf: &mut [u8]) -> Result<Option<usize>, Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `buf` holds `buf.len()` bytes.
         let n = unsafe {
-            ll::lfs_getattr(
-                &mut self.inner.lfs,
-                p.as_ptr() as *const _,
-                kind,
-                buf.as_mut_ptr() as *mut c_void,
-                buf.len() as u32,
-            )
+            ll::lfs_getattr(&mut self.inner.lfs, path.ptr(), kind, buf.as_mut_ptr() as *mut c_void, buf.len() as u32)
         };
         if n == ll::lfs_error_LFS_ERR_NOATTR {
             return Ok(None);
@@ -270,14 +374,13 @@ impl Lfs {
     }
 
     /// Sets custom attribute `kind` of `path`.
-    pub fn set_attr(&mut self, path: &[u8], kind: u8, value: &[u8]) -> Result<(), Errno> {
+    pub fn set_attr(&mut self, path: &CPath, kind: u8, value: &[u8]) -> Result<(), Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path, `value` readable for its length.
         unsafe {
             check(ll::lfs_setattr(
                 &mut self.inner.lfs,
-                p.as_ptr() as *const _,
+                path.ptr(),
                 kind,
                 value.as_ptr() as *const c_void,
                 value.len() as u32,
@@ -287,41 +390,38 @@ impl Lfs {
     }
 
     /// Creates a directory.
-    pub fn mkdir(&mut self, path: &[u8]) -> Result<(), Errno> {
+    pub fn mkdir(&mut self, path: &CPath) -> Result<(), Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path.
-        unsafe { check(ll::lfs_mkdir(&mut self.inner.lfs, p.as_ptr() as *const _))? };
+        unsafe { check(ll::lfs_mkdir(&mut self.inner.lfs, path.ptr()))? };
         Ok(())
     }
 
     /// Removes a file or an empty directory.
-    pub fn remove(&mut self, path: &[u8]) -> Result<(), Errno> {
+    pub fn remove(&mut self, path: &CPath) -> Result<(), Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: mounted filesystem, NUL-terminated path.
-        unsafe { check(ll::lfs_remove(&mut self.inner.lfs, p.as_ptr() as *const _))? };
+        unsafe { check(ll::lfs_remove(&mut self.inner.lfs, path.ptr()))? };
         Ok(())
     }
 
     /// Renames, replacing a file or an empty directory at `to`.
-    pub fn rename(&mut self, from: &[u8], to: &[u8]) -> Result<(), Errno> {
+    pub fn rename(&mut self, from: &CPath, to: &CPath) -> Result<(), Errno> {
         self.live()?;
-        let (f, t) = (c_path(from), c_path(to));
         // SAFETY: mounted filesystem, NUL-terminated paths.
-        unsafe { check(ll::lfs_rename(&mut self.inner.lfs, f.as_ptr() as *const _, t.as_ptr() as *const _))? };
+        unsafe { check(ll::lfs_rename(&mut self.inner.lfs, from.ptr(), to.ptr()))? };
         Ok(())
     }
 
-    /// Lists a directory (without `.` and `..`).
-    pub fn list(&mut self, path: &[u8]) -> Result<Vec<Entry>, Errno> {
+    /// Calls `f` with the name of each entry of a directory (without `.` and `..`) and
+    /// whether it is a directory, in littlefs's order (by name).
+    pub fn list(&mut self, path: &CPath, f: &mut dyn FnMut(&[u8], bool) -> Result<(), Errno>) -> Result<(), Errno> {
         self.live()?;
-        let p = c_path(path);
         // SAFETY: plain C data littlefs initialises in lfs_dir_open.
         let mut dir: ll::lfs_dir_t = unsafe { core::mem::zeroed() };
-        // SAFETY: mounted filesystem, NUL-terminated path, `dir` lives until closed below.
-        unsafe { check(ll::lfs_dir_open(&mut self.inner.lfs, &mut dir, p.as_ptr() as *const _))? };
-        let mut out = Vec::new();
+        // SAFETY: mounted filesystem, NUL-terminated path; `dir` lives until closed below,
+        // and does not move meanwhile (littlefs links it while open).
+        unsafe { check(ll::lfs_dir_open(&mut self.inner.lfs, &mut dir, path.ptr()))? };
         let result = loop {
             // SAFETY: plain C data filled by littlefs.
             let mut info: ll::lfs_info = unsafe { core::mem::zeroed() };
@@ -332,110 +432,229 @@ impl Lfs {
                 _ => {}
             }
             let len = info.name.iter().position(|c| *c == 0).unwrap_or(info.name.len());
-            let name: Vec<u8> = info.name[..len].iter().map(|c| *c as u8).collect();
+            // SAFETY: `c_char` and `u8` have the same size and alignment.
+            let name = unsafe { slice::from_raw_parts(info.name.as_ptr() as *const u8, len) };
             if name != b"." && name != b".." {
-                out.push(Entry { name, is_dir: is_dir(info.type_) });
+                if let Err(e) = f(name, is_dir(info.type_)) {
+                    break Err(e);
+                }
             }
         };
         // SAFETY: `dir` was opened above.
         unsafe { ll::lfs_dir_close(&mut self.inner.lfs, &mut dir) };
-        result.map(|()| out)
+        result
     }
 
-    /// Opens `path` with `flags`, runs `f` on the open file, and closes it (committing).
-    pub fn with_file<R>(
-        &mut self,
-        path: &[u8],
-        flags: u32,
-        f: impl FnOnce(&mut OpenFile<'_>) -> Result<R, Errno>,
-    ) -> Result<R, Errno> {
+    /// Opens `path` with `flags`, reading `attrs` (and writing them at each sync when open
+    /// for writing). The file stays open until [`Lfs::close`].
+    pub fn open(&mut self, path: &CPath, flags: u32, attrs: Attrs) -> Result<FileId, Errno> {
         self.live()?;
-        let p = c_path(path);
-        let inner = &mut *self.inner;
-        let cfg = ll::lfs_file_config {
-            buffer: inner.file_buf.as_mut_ptr() as *mut c_void,
-            attrs: ptr::null_mut(),
-            attr_count: 0,
+        let cache = self.inner.disk.geometry().cache_size();
+        let mut f = Box::new(OpenFile {
+            // SAFETY: plain C data littlefs initialises in lfs_file_opencfg.
+            file: unsafe { core::mem::zeroed() },
+            // SAFETY: plain C data, every field set below.
+            cfg: unsafe { core::mem::zeroed() },
+            // SAFETY: plain C data, every field set below.
+            attrs: unsafe { core::mem::zeroed() },
+            times: NO_TIMES,
+            link: [1],
+            buf: vec![0; cache],
+        });
+        f.attrs[0] = ll::lfs_attr { type_: ATTR_TIMES, buffer: f.times.as_mut_ptr() as *mut c_void, size: 24 };
+        f.attrs[1] = ll::lfs_attr { type_: ATTR_SYMLINK, buffer: f.link.as_mut_ptr() as *mut c_void, size: 1 };
+        f.cfg.buffer = f.buf.as_mut_ptr() as *mut c_void;
+        f.cfg.attrs = f.attrs.as_mut_ptr();
+        f.cfg.attr_count = match attrs {
+            Attrs::None => 0,
+            Attrs::Times => 1,
+            Attrs::TimesAndLink => 2,
         };
-        // SAFETY: plain C data littlefs initialises in lfs_file_opencfg.
-        let mut file: ll::lfs_file_t = unsafe { core::mem::zeroed() };
-        // SAFETY: mounted filesystem, NUL-terminated path; `cfg` and its buffer outlive the
-        // open file, which is closed before this function returns.
-        unsafe {
-            check(ll::lfs_file_opencfg(&mut inner.lfs, &mut file, p.as_ptr() as *const _, flags as c_int, &cfg))?
+        let OpenFile { file, cfg, .. } = &mut *f;
+        // SAFETY: mounted filesystem, NUL-terminated path; the file, its config and the
+        // buffers they point to are boxed, and stay so until `close` (or `drop`) closes it.
+        unsafe { check(ll::lfs_file_opencfg(&mut self.inner.lfs, file, path.ptr(), flags as c_int, cfg))? };
+        let slot = match self.files.iter().position(Option::is_none) {
+            Some(i) => i,
+            None => {
+                self.files.push(None);
+                self.files.len() - 1
+            }
         };
-        let mut open = OpenFile { lfs: &mut inner.lfs, file: &mut file };
-        let result = f(&mut open);
-        // SAFETY: the file was opened above and is closed once.
-        let closed = unsafe { check(ll::lfs_file_close(&mut inner.lfs, &mut file)) };
-        let value = result?;
-        closed?;
-        Ok(value)
+        self.files[slot] = Some(f);
+        Ok(FileId(slot))
+    }
+
+    fn file(&mut self, id: FileId) -> Result<(&mut ll::lfs_t, &mut OpenFile), Errno> {
+        let f = self.files.get_mut(id.0).and_then(Option::as_mut).ok_or(Errno::BADF)?;
+        Ok((&mut self.inner.lfs, f))
+    }
+
+    fn peek(&self, id: FileId) -> Option<&OpenFile> {
+        self.files.get(id.0)?.as_deref()
+    }
+
+    /// The timestamps an open file holds (read when it was opened, or set since), if any.
+    pub fn times(&self, id: FileId) -> Option<[u64; 3]> {
+        let f = self.peek(id)?;
+        (f.times != NO_TIMES).then(|| decode_times(&f.times)).flatten()
+    }
+
+    /// Sets an open file's timestamps, written with its next sync (see `set_dirty`).
+    pub fn set_file_times(&mut self, id: FileId, t: [u64; 3]) {
+        if let Ok((_, f)) = self.file(id) {
+            f.times = encode_times(t);
+        }
+    }
+
+    /// Marks an open file as differing from storage (or not): its next sync commits its
+    /// entry and attributes, and until then littlefs counts the blocks it points at as in
+    /// use, even once its entry is removed (how an unlinked file lives on while open).
+    pub fn set_dirty(&mut self, id: FileId, dirty: bool) {
+        if let Ok((_, f)) = self.file(id) {
+            if dirty {
+                f.file.flags |= flags::DIRTY;
+            } else {
+                f.file.flags &= !flags::DIRTY;
+            }
+        }
+    }
+
+    /// Whether an open file's data lives in its directory entry (small files).
+    pub fn is_inline(&self, id: FileId) -> bool {
+        self.peek(id).is_some_and(|f| f.file.flags & flags::INLINE != 0)
+    }
+
+    /// An open file's position.
+    pub fn tell(&self, id: FileId) -> u64 {
+        self.peek(id).map_or(0, |f| u64::from(f.file.pos))
+    }
+
+    /// An open file's size, with unflushed writes.
+    pub fn size(&mut self, id: FileId) -> Result<u64, Errno> {
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open.
+        let n = unsafe { check(ll::lfs_file_size(lfs, &mut f.file))? };
+        Ok(n as u64)
+    }
+
+    /// Moves to byte `pos` (at most [`FILE_MAX`]).
+    pub fn seek(&mut self, id: FileId, pos: u64) -> Result<(), Errno> {
+        let pos = i32::try_from(pos).map_err(|_| Errno::FBIG)?;
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open.
+        unsafe { check(ll::lfs_file_seek(lfs, &mut f.file, pos, ll::lfs_whence_flags_LFS_SEEK_SET as c_int))? };
+        Ok(())
+    }
+
+    /// Reads up to `buf.len()` bytes.
+    pub fn read(&mut self, id: FileId, buf: &mut [u8]) -> Result<usize, Errno> {
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open and `buf` holds `buf.len()` bytes.
+        let n =
+            unsafe { check(ll::lfs_file_read(lfs, &mut f.file, buf.as_mut_ptr() as *mut c_void, buf.len() as u32))? };
+        Ok(n as usize)
+    }
+
+    /// Writes all of `data` (littlefs writes everything or fails).
+    pub fn write(&mut self, id: FileId, data: &[u8]) -> Result<usize, Errno> {
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open and `data` is readable for its length.
+        let n =
+            unsafe { check(ll::lfs_file_write(lfs, &mut f.file, data.as_ptr() as *const c_void, data.len() as u32))? };
+        Ok(n as usize)
+    }
+
+    /// Cuts an open file to `size` bytes (never longer: the caller zero-fills growth).
+    pub fn truncate(&mut self, id: FileId, size: u64) -> Result<(), Errno> {
+        let size = u32::try_from(size).ok().filter(|s| u64::from(*s) <= FILE_MAX).ok_or(Errno::FBIG)?;
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open.
+        unsafe { check(ll::lfs_file_truncate(lfs, &mut f.file, size))? };
+        Ok(())
+    }
+
+    /// Commits an open file's data and attributes.
+    pub fn sync(&mut self, id: FileId) -> Result<(), Errno> {
+        let (lfs, f) = self.file(id)?;
+        // SAFETY: the file is open.
+        unsafe { check(ll::lfs_file_sync(lfs, &mut f.file))? };
+        Ok(())
+    }
+
+    /// Closes an open file, committing it first if it is dirty. The id is free afterwards
+    /// even if the commit failed.
+    pub fn close(&mut self, id: FileId) -> Result<(), Errno> {
+        let Some(mut f) = self.files.get_mut(id.0).and_then(Option::take) else { return Err(Errno::BADF) };
+        // SAFETY: the file is open; littlefs unlinks it before returning, so the box may go.
+        unsafe { check(ll::lfs_file_close(&mut self.inner.lfs, &mut f.file))? };
+        Ok(())
     }
 }
 
 impl Drop for Lfs {
     fn drop(&mut self) {
-        if self.inner.mounted {
-            // SAFETY: the filesystem is mounted; nothing is open (files never outlive
-            // `with_file`, and a cut-short call's are forgotten by `remount`).
-            unsafe { ll::lfs_unmount(&mut self.inner.lfs) };
+        if !self.mounted {
+            return;
         }
+        for mut f in self.files.iter_mut().filter_map(Option::take) {
+            // SAFETY: the file is open; littlefs unlinks it before the box is dropped.
+            unsafe { ll::lfs_file_close(&mut self.inner.lfs, &mut f.file) };
+        }
+        // SAFETY: the filesystem is mounted and no file is open any more.
+        unsafe { ll::lfs_unmount(&mut self.inner.lfs) };
     }
 }
 
-/// A file open inside `Lfs::with_file`.
-pub struct OpenFile<'a> {
-    lfs: &'a mut ll::lfs_t,
-    file: &'a mut ll::lfs_file_t,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl OpenFile<'_> {
-    /// Moves to byte `pos` (past the end, a later write zero-fills the gap).
-    pub fn seek(&mut self, pos: u64) -> Result<(), Errno> {
-        let pos = i32::try_from(pos).map_err(|_| Errno::FBIG)?;
-        // SAFETY: the file is open.
-        unsafe { check(ll::lfs_file_seek(self.lfs, self.file, pos, ll::lfs_whence_flags_LFS_SEEK_SET as c_int))? };
-        Ok(())
+    #[test]
+    fn paths_and_times_encode() {
+        let mut p = CPath::root();
+        assert_eq!(p.bytes(), b"/");
+        p.push(b"a");
+        p.push(b"b c");
+        assert_eq!(p.bytes(), b"/a/b c");
+        assert_eq!(p.0.last(), Some(&0));
+        let at = p.len();
+        p.push(b"x");
+        p.truncate(at);
+        assert_eq!(p.bytes(), b"/a/b c");
+        p.clear();
+        assert_eq!(p, CPath::root());
+        assert_eq!(decode_times(&encode_times([1, 2, u64::MAX])), Some([1, 2, u64::MAX]));
+        assert_eq!(decode_times(&[0u8; 23]), None);
     }
 
-    /// Reads up to `buf.len()` bytes.
-    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, Errno> {
-        // SAFETY: the file is open and `buf` holds `buf.len()` bytes.
-        let n = unsafe {
-            check(ll::lfs_file_read(self.lfs, self.file, buf.as_mut_ptr() as *mut c_void, buf.len() as u32))?
-        };
-        Ok(n as usize)
+    #[test]
+    fn open_files_keep_unlinked_data_while_dirty() {
+        let mut lfs = Lfs::format(Geometry::new(64 * 1024, 512).unwrap()).unwrap();
+        let mut p = CPath::root();
+        p.push(b"f");
+        let w = lfs.open(&p, flags::CREATE_NEW, Attrs::Times).unwrap();
+        let data: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
+        lfs.write(w, &data).unwrap();
+        lfs.set_file_times(w, [1, 2, 3]);
+        lfs.sync(w).unwrap();
+        let mut b = [0u8; 24];
+        assert_eq!(lfs.get_attr(&p, ATTR_TIMES, &mut b).unwrap(), Some(24));
+        assert_eq!(decode_times(&b), Some([1, 2, 3]));
+        lfs.set_dirty(w, true);
+        lfs.remove(&p).unwrap();
+        assert_eq!(lfs.stat(&p), Err(Errno::NOENT));
+        // Fill the disk: the unlinked file's blocks must not be handed out.
+        let mut q = CPath::root();
+        q.push(b"g");
+        let g = lfs.open(&q, flags::CREATE_NEW, Attrs::None).unwrap();
+        while lfs.write(g, &[7u8; 512]).is_ok() {}
+        let _ = lfs.close(g);
+        lfs.seek(w, 0).unwrap();
+        let mut back = vec![0u8; 5000];
+        assert_eq!(lfs.read(w, &mut back).unwrap(), 5000);
+        assert_eq!(back, data);
+        lfs.close(w).unwrap();
+        assert_eq!(lfs.close(w), Err(Errno::BADF));
     }
-
-    /// Writes all of `data`.
-    pub fn write(&mut self, data: &[u8]) -> Result<usize, Errno> {
-        // SAFETY: the file is open and `data` is readable for its length.
-        let n = unsafe {
-            check(ll::lfs_file_write(self.lfs, self.file, data.as_ptr() as *const c_void, data.len() as u32))?
-        };
-        Ok(n as usize)
-    }
-
-    /// Truncates or zero-extends to `size`.
-    pub fn truncate(&mut self, size: u64) -> Result<(), Errno> {
-        let size = u32::try_from(size).ok().filter(|s| u64::from(*s) <= FILE_MAX).ok_or(Errno::FBIG)?;
-        // SAFETY: the file is open.
-        unsafe { check(ll::lfs_file_truncate(self.lfs, self.file, size))? };
-        Ok(())
-    }
-}
-
-/// littlefs's open flags, for `with_file`.
-// As for `is_dir`: the enum's width depends on the target.
-#[allow(clippy::unnecessary_cast)]
-pub mod flags {
-    use littlefs2_sys as ll;
-    /// Read only.
-    pub const READ: u32 = ll::lfs_open_flags_LFS_O_RDONLY as u32;
-    /// Read and write.
-    pub const RDWR: u32 = ll::lfs_open_flags_LFS_O_RDWR as u32;
-    /// Create; fail if it exists.
-    pub const CREATE_NEW: u32 =
-        (ll::lfs_open_flags_LFS_O_WRONLY | ll::lfs_open_flags_LFS_O_CREAT | ll::lfs_open_flags_LFS_O_EXCL) as u32;
 }

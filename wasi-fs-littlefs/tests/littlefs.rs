@@ -44,7 +44,7 @@ fn bad_capacities_and_images_are_refused() {
     assert!(LittleFs::new(8192 + 512).is_ok());
     assert_eq!(
         ImageError::BadSize { bytes: 5 }.to_string(),
-        format!("{}; got 5", ImageError::BadSize { bytes: 5 }.reason())
+        format!("{}; got 5 bytes", ImageError::BadSize { bytes: 5 }.reason())
     );
     assert_eq!(LittleFs::from_image(vec![0u8; 64 * 1024], false).err(), Some(ImageError::NotLittlefs));
     let noise: Vec<u8> = (0..64 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();

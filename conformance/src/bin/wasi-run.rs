@@ -4,7 +4,7 @@
 //! wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--image FILE::GUEST]...
 //!          [--image-ro FILE::GUEST]... [--env K=V]... [--argv0 NAME]
 //!          [--backend memory|littlefs] [--capacity BYTES] prog.wasm [args...]
-//! wasi-run mkimage [--capacity BYTES] HOSTDIR OUT.img
+//! wasi-run mkimage [--capacity BYTES] [--block-size BYTES] HOSTDIR OUT.img
 //! ```
 //! Each `--dir` copies a host directory into a fresh backend preopened at GUEST (changes
 //! are not written back); `--dir-ro` mounts it read-only; `--image` mounts a littlefs disk
@@ -20,7 +20,7 @@ use wasi_fs_littlefs::LittleFs;
 use wasi_fs_memory::MemoryFs;
 
 const USAGE: &str = "usage: wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--image FILE::GUEST]... [--image-ro FILE::GUEST]... [--env K=V]... [--argv0 NAME] [--backend memory|littlefs] [--capacity BYTES] prog.wasm [args...]
-       wasi-run mkimage [--capacity BYTES] HOSTDIR OUT.img";
+       wasi-run mkimage [--capacity BYTES] [--block-size BYTES] HOSTDIR OUT.img";
 
 /// littlefs disk size when `--capacity` is not given.
 const DEFAULT_CAPACITY: usize = 64 << 20;
@@ -64,7 +64,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
                 let (file, guest) = spec.split_once("::").ok_or(format!("{arg} {spec}: expected FILE::GUEST"))?;
                 mounts.push((Source::Image(PathBuf::from(file)), guest.to_string(), arg == "--image-ro"));
             }
-            "--capacity" => capacity = parse_bytes(&value("--capacity")?)?,
+            "--capacity" => capacity = parse_bytes("--capacity", &value("--capacity")?)?,
             "--env" => {
                 let spec = value("--env")?;
                 let (k, v) = spec.split_once('=').ok_or(format!("--env {spec}: expected KEY=VALUE"))?;
@@ -93,30 +93,39 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
     }
 }
 
-fn parse_bytes(text: &str) -> Result<usize, String> {
-    text.parse().map_err(|_| format!("--capacity {text}: expected a number of bytes"))
+fn parse_bytes(option: &str, text: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| format!("{option} {text}: expected a number of bytes"))
 }
 
-/// A fresh littlefs disk holding a copy of `host`.
-fn littlefs_copy(host: &Path, capacity: usize, now: u64) -> Result<LittleFs, String> {
-    let mut fs = LittleFs::new(capacity).map_err(|e| format!("--capacity {capacity}: {e}"))?;
+/// A fresh littlefs disk holding a copy of `host`, in blocks of `block_size` bytes if given.
+fn littlefs_copy(host: &Path, capacity: usize, block_size: Option<usize>, now: u64) -> Result<LittleFs, String> {
+    let fs = match block_size {
+        Some(size) => LittleFs::with_block_size(capacity, size),
+        None => LittleFs::new(capacity),
+    };
+    let mut fs = fs.map_err(|e| format!("--capacity {capacity}: {e}"))?;
     let root = fs.root();
     copy_into(&mut fs, root, host, now).map_err(|e| format!("{}: {e}", host.display()))?;
     Ok(fs)
 }
 
-/// `wasi-run mkimage [--capacity BYTES] HOSTDIR OUT`: writes a littlefs image of a directory.
+/// `wasi-run mkimage [--capacity BYTES] [--block-size BYTES] HOSTDIR OUT`: writes a
+/// littlefs image of a directory.
 fn mkimage(mut argv: impl Iterator<Item = String>) -> Result<(), String> {
     let mut capacity = DEFAULT_CAPACITY;
+    let mut block_size = None;
     let mut paths = Vec::new();
     while let Some(arg) = argv.next() {
         match arg.as_str() {
-            "--capacity" => capacity = parse_bytes(&argv.next().ok_or("--capacity needs a value")?)?,
+            "--capacity" => capacity = parse_bytes("--capacity", &argv.next().ok_or("--capacity needs a value")?)?,
+            "--block-size" => {
+                block_size = Some(parse_bytes("--block-size", &argv.next().ok_or("--block-size needs a value")?)?)
+            }
             _ => paths.push(PathBuf::from(arg)),
         }
     }
     let [host, out] = <[PathBuf; 2]>::try_from(paths).map_err(|_| "mkimage needs HOSTDIR and OUT".to_string())?;
-    let fs = littlefs_copy(&host, capacity, SystemClock::default().realtime())?;
+    let mut fs = littlefs_copy(&host, capacity, block_size, SystemClock::default().realtime())?;
     std::fs::write(&out, fs.export_image()).map_err(|e| format!("{}: {e}", out.display()))
 }
 
@@ -134,7 +143,7 @@ fn build(opts: &Options) -> Result<WasiCtx, String> {
     }
     for (source, guest, read_only) in &opts.mounts {
         let fs: Box<dyn VirtualFs> = match source {
-            Source::Dir(host) if opts.littlefs => Box::new(littlefs_copy(host, opts.capacity, now)?),
+            Source::Dir(host) if opts.littlefs => Box::new(littlefs_copy(host, opts.capacity, None, now)?),
             Source::Dir(host) => {
                 let mut fs = MemoryFs::new();
                 let root = fs.root();
