@@ -7,7 +7,7 @@ const ERRNO = ['SUCCESS', 'E2BIG', 'EACCES', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EAF
 export class Failure extends Error {}
 
 /** The failure that a guest's nonzero result `code` stands for (README.md, Guest conventions). */
-function guestFailure(memory, code) {
+export function guestFailure(memory, code) {
   const bytes = new Uint8Array(memory.buffer);
   let end = code >>> 8;
   while (bytes[end] !== 0) end++;
