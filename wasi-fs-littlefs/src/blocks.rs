@@ -48,6 +48,11 @@ impl Blocks {
         true
     }
 
+    /// Whether `block` is erased (or out of the disk).
+    pub fn is_erased(&self, block: usize) -> bool {
+        self.blocks.get(block).is_none_or(Option::is_none)
+    }
+
     /// The `off..off + len` range of a block, if the block exists and holds it.
     fn range(&self, block: usize, off: usize, len: usize) -> Option<core::ops::Range<usize>> {
         let end = off.checked_add(len).filter(|end| *end <= self.geometry.block_size)?;

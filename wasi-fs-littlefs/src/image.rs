@@ -1,11 +1,9 @@
 //! Creating disks, loading images piece by piece, exporting them; bad ones are refused
 //! with a reason.
 
-use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
-use wasi_core::SortedMap;
 
 use crate::blocks::{Blocks, ERASED};
 use crate::fs::LittleFs;
@@ -82,18 +80,24 @@ impl core::error::Error for ImageError {}
 /// `0xff`), then mounts it: an image never needs to be held twice, and its erased blocks
 /// cost nothing.
 pub struct ImageLoader {
-    len: usize,
-    pieces: SortedMap<u32, Box<[u8]>>,
+    /// The image so far, in pieces of the largest power of two up to 4 KiB (the common
+    /// block size: then pieces become blocks as they are) dividing its length.
+    pieces: Blocks,
     block_size: Option<usize>,
 }
 
 impl ImageLoader {
-    /// A loader for an image of `len` bytes (at most 2 GiB).
+    /// A loader for an image of `len` bytes: a whole number of 128-byte units (littlefs's
+    /// smallest block), at most 2 GiB.
     pub fn new(len: usize) -> Result<ImageLoader, ImageError> {
-        if len == 0 || len > MAX_CAPACITY {
+        if len == 0 || len > MAX_CAPACITY || len % MIN_BLOCK_SIZE != 0 {
             return Err(ImageError::BadSize { bytes: len });
         }
-        Ok(ImageLoader { len, pieces: SortedMap::new(), block_size: None })
+        let mut piece = PIECE;
+        while len % piece != 0 {
+            piece /= 2;
+        }
+        Ok(ImageLoader { pieces: Blocks::erased(Geometry { block_size: piece, block_count: len / piece }), block_size: None })
     }
 
     /// Mounts with this block size instead of the one the superblock gives.
@@ -103,40 +107,20 @@ impl ImageLoader {
 
     /// Takes the image's bytes at `offset`.
     pub fn write(&mut self, offset: usize, bytes: &[u8]) -> Result<(), ImageError> {
-        let end = offset.checked_add(bytes.len()).filter(|end| *end <= self.len);
+        let g = self.pieces.geometry();
+        let end = offset.checked_add(bytes.len()).filter(|end| *end <= g.capacity());
         let Some(end) = end else { return Err(ImageError::OutOfRange { end: offset.saturating_add(bytes.len()) }) };
         let mut at = offset;
         while at < end {
-            let (index, off) = (at / PIECE, at % PIECE);
-            let n = (PIECE - off).min(end - at);
+            let (piece, off) = (at / g.block_size, at % g.block_size);
+            let n = (g.block_size - off).min(end - at);
             let data = &bytes[at - offset..at - offset + n];
-            let key = index as u32;
-            let erased = data.iter().all(|b| *b == ERASED);
-            match self.pieces.get_mut(&key) {
-                Some(piece) => {
-                    piece[off..off + n].copy_from_slice(data);
-                    if erased && piece.iter().all(|b| *b == ERASED) {
-                        self.pieces.remove(&key);
-                    }
-                }
-                None if erased => {}
-                None => {
-                    let mut piece = vec![ERASED; PIECE].into_boxed_slice();
-                    piece[off..off + n].copy_from_slice(data);
-                    self.pieces.insert(key, piece);
-                }
+            if !self.pieces.is_erased(piece) || data.iter().any(|b| *b != ERASED) {
+                self.pieces.prog(piece, off, data);
             }
             at += n;
         }
         Ok(())
-    }
-
-    /// Copies image bytes at `offset` into `out` (erased where nothing was written).
-    fn read(&self, offset: usize, out: &mut [u8]) {
-        for (i, b) in out.iter_mut().enumerate() {
-            let at = offset + i;
-            *b = self.pieces.get(&((at / PIECE) as u32)).map_or(ERASED, |p| p[at % PIECE]);
-        }
     }
 
     /// The block size the superblock gives: littlefs puts it at the same place in both
@@ -145,59 +129,47 @@ impl ImageLoader {
     fn detect(&self) -> Option<usize> {
         let superblock_at = |start: usize| {
             let mut head = [0u8; BLOCK_SIZE_AT + 4];
-            if start + head.len() > self.len {
-                return None;
-            }
-            self.read(start, &mut head);
-            (&head[MAGIC_AT..MAGIC_AT + 8] == b"littlefs").then(|| {
-                let b = &head[BLOCK_SIZE_AT..];
-                u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-            })
+            (self.pieces.read_image(start, &mut head) == head.len() && &head[MAGIC_AT..MAGIC_AT + 8] == b"littlefs")
+                .then(|| {
+                    let b = &head[BLOCK_SIZE_AT..];
+                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
+                })
         };
-        if let Some(size) = superblock_at(0) {
-            return Some(size);
-        }
-        let mut size = MIN_BLOCK_SIZE;
-        while size <= MAX_BLOCK_SIZE {
-            if superblock_at(size) == Some(size) {
-                return Some(size);
+        superblock_at(0).or_else(|| {
+            let mut size = MIN_BLOCK_SIZE;
+            while size <= MAX_BLOCK_SIZE && superblock_at(size) != Some(size) {
+                size *= 2;
             }
-            size *= 2;
-        }
-        None
+            (size <= MAX_BLOCK_SIZE).then_some(size)
+        })
     }
 
     /// Mounts the image. Read-only refuses every change with `EROFS`.
     pub fn mount(mut self, read_only: bool) -> Result<LittleFs, ImageError> {
         let block_size = self.block_size.or_else(|| self.detect()).ok_or(ImageError::NotLittlefs)?;
-        let geometry = Geometry::new(self.len, block_size)?;
-        let mut disk = Blocks::erased(geometry);
-        let mut block: Option<(usize, Box<[u8]>)> = None;
-        for (index, piece) in self.pieces.split_off(&0) {
-            let start = index as usize * PIECE;
-            if block_size == PIECE {
-                disk.load(index as usize, piece);
-                continue;
-            }
-            let mut at = start;
-            while at < (start + PIECE).min(self.len) {
-                let (b, off) = (at / block_size, at % block_size);
-                let n = (block_size - off).min(start + PIECE - at);
-                if block.as_ref().is_none_or(|(i, _)| *i != b) {
-                    if let Some((i, data)) = block.take() {
-                        disk.load(i, data);
-                    }
-                    block = Some((b, vec![ERASED; block_size].into_boxed_slice()));
+        let geometry = Geometry::new(self.pieces.geometry().capacity(), block_size)?;
+        let disk = if geometry == self.pieces.geometry() {
+            self.pieces
+        } else {
+            // Regroup the pieces into blocks, freeing each piece once copied.
+            let piece = self.pieces.geometry().block_size;
+            let mut disk = Blocks::erased(geometry);
+            let mut freed = 0;
+            for b in 0..geometry.block_count {
+                let start = b * block_size;
+                if (start / piece..(start + block_size).div_ceil(piece)).all(|p| self.pieces.is_erased(p)) {
+                    continue;
                 }
-                if let Some((_, data)) = &mut block {
-                    data[off..off + n].copy_from_slice(&piece[at - start..at - start + n]);
+                let mut data = vec![ERASED; block_size].into_boxed_slice();
+                self.pieces.read_image(start, &mut data);
+                disk.load(b, data);
+                while (freed + 1) * piece <= start + block_size {
+                    self.pieces.erase(freed);
+                    freed += 1;
                 }
-                at += n;
             }
-        }
-        if let Some((i, data)) = block {
-            disk.load(i, data);
-        }
+            disk
+        };
         let lfs = Lfs::mount(disk).map_err(|_| ImageError::NotLittlefs)?;
         LittleFs::from_lfs(lfs, read_only).map_err(|_| ImageError::NotLittlefs)
     }

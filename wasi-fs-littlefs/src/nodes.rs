@@ -10,9 +10,8 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use hashbrown::HashTable;
 use wasi_core::wasi_abi::{Errno, Filetype};
-use wasi_core::Ino;
+use wasi_core::{Ino, SortedMap};
 
 use crate::raw::{CPath, FileId};
 
@@ -66,14 +65,19 @@ pub struct Node {
     children: u32,
     /// When last used, for eviction.
     used: u64,
+    /// The next node whose (parent, name) hashes the same, if any.
+    same_hash: Option<u32>,
 }
 
-/// The cache of nodes, by number and by (parent, name).
+/// The cache of nodes (in slots), by number and by the hash of (parent, name). Sorted
+/// maps rather than hash tables: the npm package's wasm pays kilobytes per hash table
+/// type, and a cache of a few thousand nodes is searched in a dozen steps either way.
 pub struct Nodes {
     slots: Vec<Option<Node>>,
     free: Vec<u32>,
-    by_ino: HashTable<u32>,
-    by_name: HashTable<u32>,
+    by_ino: SortedMap<Ino, u32>,
+    /// The first node of each name hash; the others follow `same_hash`.
+    by_name: SortedMap<u64, u32>,
     clock: u64,
 }
 
@@ -100,8 +104,8 @@ impl Nodes {
         let mut nodes = Nodes {
             slots: Vec::new(),
             free: Vec::new(),
-            by_ino: HashTable::new(),
-            by_name: HashTable::new(),
+            by_ino: SortedMap::new(),
+            by_name: SortedMap::new(),
             clock: 0,
         };
         nodes.add(Node {
@@ -115,6 +119,7 @@ impl Nodes {
             dir: DirState::default(),
             children: 0,
             used: 0,
+            same_hash: None,
         });
         nodes
     }
@@ -125,8 +130,15 @@ impl Nodes {
     }
 
     fn slot_of(&self, ino: Ino) -> Option<u32> {
-        let slots = &self.slots;
-        self.by_ino.find(ino, |s| slots[*s as usize].as_ref().is_some_and(|n| n.ino == ino)).copied()
+        self.by_ino.get(&ino).copied()
+    }
+
+    fn node(&self, slot: u32) -> Option<&Node> {
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    fn node_mut(&mut self, slot: u32) -> Option<&mut Node> {
+        self.slots.get_mut(slot as usize)?.as_mut()
     }
 
     fn add(&mut self, node: Node) -> u32 {
@@ -137,22 +149,46 @@ impl Nodes {
                 (self.slots.len() - 1) as u32
             }
         };
-        let (ino, hash, named) = (node.ino, name_hash(node.parent, &node.name), node.ino != ROOT);
+        let (ino, named) = (node.ino, node.ino != ROOT);
         self.slots[slot as usize] = Some(node);
-        let slots = &self.slots;
-        let ino_of = |s: &u32| slots[*s as usize].as_ref().map_or(0, |n| n.ino);
-        self.by_ino.insert_unique(ino, slot, ino_of);
+        self.by_ino.insert(ino, slot);
         if named {
-            let name_of = |s: &u32| slots[*s as usize].as_ref().map_or(0, |n| name_hash(n.parent, &n.name));
-            self.by_name.insert_unique(hash, slot, name_of);
+            self.index_name(slot);
         }
         slot
     }
 
+    /// Adds `slot` to the nodes found by its (parent, name).
+    fn index_name(&mut self, slot: u32) {
+        let Some(n) = self.node(slot) else { return };
+        let hash = name_hash(n.parent, &n.name);
+        let next = self.by_name.insert(hash, slot);
+        if let Some(n) = self.node_mut(slot) {
+            n.same_hash = next;
+        }
+    }
+
+    /// Takes `slot` out of the nodes found by its (parent, name).
     fn unindex_name(&mut self, slot: u32) {
-        let Some(n) = &self.slots[slot as usize] else { return };
-        if let Ok(e) = self.by_name.find_entry(name_hash(n.parent, &n.name), |s| *s == slot) {
-            e.remove();
+        let Some(n) = self.node(slot) else { return };
+        let (hash, after) = (name_hash(n.parent, &n.name), n.same_hash);
+        let mut at = self.by_name.get(&hash).copied();
+        if at == Some(slot) {
+            match after {
+                Some(next) => self.by_name.insert(hash, next),
+                None => self.by_name.remove(&hash),
+            };
+            return;
+        }
+        while let Some(s) = at {
+            let next = self.node(s).and_then(|n| n.same_hash);
+            if next == Some(slot) {
+                if let Some(n) = self.node_mut(s) {
+                    n.same_hash = after;
+                }
+                return;
+            }
+            at = next;
         }
     }
 
@@ -176,12 +212,15 @@ impl Nodes {
     }
 
     fn slot_named(&self, parent: Ino, name: &[u8]) -> Option<u32> {
-        let slots = &self.slots;
-        self.by_name
-            .find(name_hash(parent, name), |s| {
-                slots[*s as usize].as_ref().is_some_and(|n| n.parent == parent && *n.name == *name)
-            })
-            .copied()
+        let mut at = self.by_name.get(&name_hash(parent, name)).copied();
+        while let Some(s) = at {
+            let n = self.node(s)?;
+            if n.parent == parent && *n.name == *name {
+                return Some(s);
+            }
+            at = n.same_hash;
+        }
+        None
     }
 
     /// The cached node named `name` in `parent`, marked used.
@@ -223,6 +262,7 @@ impl Nodes {
             dir: DirState::default(),
             children: 0,
             used,
+            same_hash: None,
         });
         ino
     }
@@ -242,9 +282,7 @@ impl Nodes {
             self.unindex_name(slot);
             self.release_parent(slot);
         }
-        if let Ok(e) = self.by_ino.find_entry(ino, |s| *s == slot) {
-            e.remove();
-        }
+        self.by_ino.remove(&ino);
         self.slots[slot as usize] = None;
         self.free.push(slot);
     }
@@ -274,9 +312,7 @@ impl Nodes {
             n.parent = parent;
             n.name = name.into();
         }
-        let slots = &self.slots;
-        let name_of = |s: &u32| slots[*s as usize].as_ref().map_or(0, |n| name_hash(n.parent, &n.name));
-        self.by_name.insert_unique(name_hash(parent, name), slot, name_of);
+        self.index_name(slot);
     }
 
     /// Writes the littlefs path of `ino` into `out`; `ENOENT` for an orphan or an inode
