@@ -187,31 +187,29 @@ impl LittleFs {
         Ok(self.nodes.peek(dir).and_then(|n| n.dir.symlinks))
     }
 
-    /// Whether the file at `self.path` (in `dir`) is a symlink.
-    fn is_link(&mut self, dir: Ino) -> Result<bool, Errno> {
-        if self.dir_symlinks(dir)? == Some(false) {
-            return Ok(false);
-        }
-        Ok(self.lfs.get_attr(&self.path, ATTR_SYMLINK, &mut [0u8; 1])?.is_some())
-    }
-
-    /// The type of the entry at `self.path` (in `dir`), from its node if cached.
-    fn kind_at(&mut self, dir: Ino, name: &[u8]) -> Result<(Option<Ino>, Filetype), Errno> {
+    /// The node named `name` in `dir` (its path in `self.path`), cached now if it was not:
+    /// one walk of littlefs, opening the file (which reads its size, timestamps and symlink
+    /// mark, and is kept for the calls that follow) or finding a directory.
+    fn entry(&mut self, dir: Ino, name: &[u8]) -> Result<(Ino, Filetype), Errno> {
         if let Some(ino) = self.nodes.find(dir, name) {
-            return Ok((Some(ino), self.nodes.peek(ino).ok_or(Errno::NOENT)?.kind));
+            return Ok((ino, self.nodes.peek(ino).ok_or(Errno::NOENT)?.kind));
         }
         if self.hidden(dir, name) {
             return Err(Errno::NOENT);
         }
-        let info = self.lfs.stat(&self.path)?;
-        let kind = if info.is_dir {
-            Filetype::Directory
-        } else if self.is_link(dir)? {
-            Filetype::SymbolicLink
-        } else {
-            Filetype::RegularFile
+        let attrs = if self.dir_symlinks(dir)? == Some(false) { Attrs::Times } else { Attrs::TimesAndLink };
+        let (kind, id) = match self.lfs.open(&self.path, flags::READ, attrs) {
+            Ok(id) if self.lfs.is_link(id) => (Filetype::SymbolicLink, Some(id)),
+            Ok(id) => (Filetype::RegularFile, Some(id)),
+            Err(Errno::ISDIR) => (Filetype::Directory, None),
+            Err(e) => return Err(e),
         };
-        Ok((None, kind))
+        let ino = self.nodes.insert(dir, name, kind);
+        if let Some(id) = id {
+            self.keep_file(ino, id, false);
+        }
+        self.trim();
+        Ok((ino, kind))
     }
 
     /// Evicts unused nodes once there are too many.
@@ -310,10 +308,7 @@ impl VirtualFs for LittleFs {
             return Ok(ino);
         }
         self.entry_path(dir, name)?;
-        let (_, kind) = self.kind_at(dir, name)?;
-        let ino = self.nodes.insert(dir, name, kind);
-        self.trim();
-        Ok(ino)
+        Ok(self.entry(dir, name)?.0)
     }
 
     fn filetype(&mut self, ino: Ino) -> Result<Filetype, Errno> {
@@ -436,17 +431,13 @@ impl VirtualFs for LittleFs {
         self.writable()?;
         self.end_pass()?;
         self.entry_path(dir, name)?;
-        let (ino, kind) = self.kind_at(dir, name)?;
+        let (ino, kind) = self.entry(dir, name)?;
         if kind == Filetype::Directory {
             return Err(Errno::ISDIR);
         }
-        if let Some(ino) = ino {
-            self.prepare_unlink(ino)?;
-        }
+        self.prepare_unlink(ino)?;
         self.lfs.remove(&self.path)?;
-        if let Some(ino) = ino {
-            self.drop_node(ino);
-        }
+        self.drop_node(ino);
         self.listings.removed(dir, name);
         self.touch_dir(dir, now)
     }
@@ -455,15 +446,13 @@ impl VirtualFs for LittleFs {
         self.writable()?;
         self.end_pass()?;
         self.entry_path(dir, name)?;
-        let (ino, kind) = self.kind_at(dir, name)?;
+        let (ino, kind) = self.entry(dir, name)?;
         if kind != Filetype::Directory {
             return Err(Errno::NOTDIR);
         }
         self.lfs.remove(&self.path)?;
-        if let Some(ino) = ino {
-            self.listings.forget(ino);
-            self.drop_node(ino);
-        }
+        self.listings.forget(ino);
+        self.drop_node(ino);
         self.listings.removed(dir, name);
         self.touch_dir(dir, now)
     }
@@ -481,12 +470,12 @@ impl VirtualFs for LittleFs {
         self.entry_path(new_dir, new_name)?;
         core::mem::swap(&mut self.path, &mut self.path2);
         self.entry_path(old_dir, old_name)?;
-        let (src, kind) = self.kind_at(old_dir, old_name)?;
+        let (src, kind) = self.entry(old_dir, old_name)?;
         if old_dir == new_dir && old_name == new_name {
             return Ok(());
         }
         core::mem::swap(&mut self.path, &mut self.path2);
-        let dst = match self.kind_at(new_dir, new_name) {
+        let dst = match self.entry(new_dir, new_name) {
             Ok(found) => Some(found),
             Err(Errno::NOENT) => None,
             Err(e) => return Err(e),
@@ -503,27 +492,19 @@ impl VirtualFs for LittleFs {
             state.symlinks = Some(true);
             state.dirty = true;
         }
-        if let Some((Some(d), _)) = dst {
+        if let Some((d, _)) = dst {
             self.prepare_unlink(d)?;
         }
         // littlefs detaches an open file that is moved: close it, to reopen at the new name.
-        if let Some(s) = src {
-            self.close_file(s);
-        }
+        self.close_file(src);
         self.lfs.rename(&self.path, &self.path2)?;
-        if let Some((Some(d), k)) = dst {
+        if let Some((d, k)) = dst {
             if k == Filetype::Directory {
                 self.listings.forget(d);
             }
             self.drop_node(d);
         }
-        let src = match src {
-            Some(s) => {
-                self.nodes.rename(s, new_dir, new_name);
-                s
-            }
-            None => self.nodes.insert(new_dir, new_name, kind),
-        };
+        self.nodes.rename(src, new_dir, new_name);
         self.listings.removed(old_dir, old_name);
         self.listings.added(new_dir);
         if kind == Filetype::Directory {

@@ -44,7 +44,7 @@ struct OpenFile {
     cfg: ll::lfs_file_config,
     attrs: [ll::lfs_attr; 2],
     times: [u8; 24],
-    /// The symlink mark a new symlink is given.
+    /// The symlink mark: read (0 if absent) or, for a new symlink, written.
     link: [u8; 1],
     buf: Vec<u8>,
 }
@@ -68,6 +68,8 @@ pub enum Attrs {
 pub struct Lfs {
     inner: Box<Inner>,
     files: Vec<Option<Box<OpenFile>>>,
+    /// A closed file's box, reused by the next open (saving an allocation of its cache).
+    spare: Option<Box<OpenFile>>,
     /// False once mounting again after a cut-short call has failed (see `remount`).
     mounted: bool,
 }
@@ -303,7 +305,7 @@ impl Lfs {
     fn mount_inner(mut inner: Box<Inner>) -> Result<Lfs, Errno> {
         // SAFETY: as in `format`.
         unsafe { check(ll::lfs_mount(&mut inner.lfs, &inner.cfg))? };
-        Ok(Lfs { inner, files: Vec::new(), mounted: true })
+        Ok(Lfs { inner, files: Vec::new(), spare: None, mounted: true })
     }
 
     /// Mounts the disk again, from scratch, after a call was cut short halfway through
@@ -314,6 +316,7 @@ impl Lfs {
     pub fn remount(&mut self) {
         // littlefs's list of them goes with its state, below.
         self.files.clear();
+        self.spare = None;
         // SAFETY: as in `boxed`: all-zero is littlefs's state before a mount. The old state
         // is dropped without `lfs_unmount`, which would walk its broken lists; it owns no
         // memory (every buffer is ours).
@@ -446,21 +449,26 @@ impl Lfs {
     }
 
     /// Opens `path` with `flags`, reading `attrs` (and writing them at each sync when open
-    /// for writing). The file stays open until [`Lfs::close`].
+    /// for writing; a new file's symlink mark is set). The file stays open until
+    /// [`Lfs::close`]. A directory is `EISDIR`.
     pub fn open(&mut self, path: &CPath, flags: u32, attrs: Attrs) -> Result<FileId, Errno> {
         self.live()?;
         let cache = self.inner.disk.geometry().cache_size();
-        let mut f = Box::new(OpenFile {
-            // SAFETY: plain C data littlefs initialises in lfs_file_opencfg.
-            file: unsafe { core::mem::zeroed() },
-            // SAFETY: plain C data, every field set below.
-            cfg: unsafe { core::mem::zeroed() },
-            // SAFETY: plain C data, every field set below.
-            attrs: unsafe { core::mem::zeroed() },
-            times: NO_TIMES,
-            link: [1],
-            buf: vec![0; cache],
+        let mut f = self.spare.take().unwrap_or_else(|| {
+            Box::new(OpenFile {
+                // SAFETY: plain C data littlefs initialises in lfs_file_opencfg.
+                file: unsafe { core::mem::zeroed() },
+                // SAFETY: plain C data, every field set below.
+                cfg: unsafe { core::mem::zeroed() },
+                // SAFETY: plain C data, every field set below.
+                attrs: unsafe { core::mem::zeroed() },
+                times: NO_TIMES,
+                link: [0],
+                buf: vec![0; cache],
+            })
         });
+        f.times = NO_TIMES;
+        f.link = [u8::from(flags & flags::CREATE_NEW == flags::CREATE_NEW)];
         f.attrs[0] = ll::lfs_attr { type_: ATTR_TIMES, buffer: f.times.as_mut_ptr() as *mut c_void, size: 24 };
         f.attrs[1] = ll::lfs_attr { type_: ATTR_SYMLINK, buffer: f.link.as_mut_ptr() as *mut c_void, size: 1 };
         f.cfg.buffer = f.buf.as_mut_ptr() as *mut c_void;
@@ -473,7 +481,12 @@ impl Lfs {
         let OpenFile { file, cfg, .. } = &mut *f;
         // SAFETY: mounted filesystem, NUL-terminated path; the file, its config and the
         // buffers they point to are boxed, and stay so until `close` (or `drop`) closes it.
-        unsafe { check(ll::lfs_file_opencfg(&mut self.inner.lfs, file, path.ptr(), flags as c_int, cfg))? };
+        let opened = unsafe { check(ll::lfs_file_opencfg(&mut self.inner.lfs, file, path.ptr(), flags as c_int, cfg)) };
+        if let Err(e) = opened {
+            // littlefs closed it again.
+            self.spare = Some(f);
+            return Err(e);
+        }
         let slot = match self.files.iter().position(Option::is_none) {
             Some(i) => i,
             None => {
@@ -518,6 +531,11 @@ impl Lfs {
                 f.file.flags &= !flags::DIRTY;
             }
         }
+    }
+
+    /// Whether an open file opened with [`Attrs::TimesAndLink`] is marked as a symlink.
+    pub fn is_link(&self, id: FileId) -> bool {
+        self.peek(id).is_some_and(|f| f.link[0] != 0)
     }
 
     /// Whether an open file's data lives in its directory entry (small files).
@@ -587,8 +605,9 @@ impl Lfs {
     pub fn close(&mut self, id: FileId) -> Result<(), Errno> {
         let Some(mut f) = self.files.get_mut(id.0).and_then(Option::take) else { return Err(Errno::BADF) };
         // SAFETY: the file is open; littlefs unlinks it before returning, so the box may go.
-        unsafe { check(ll::lfs_file_close(&mut self.inner.lfs, &mut f.file))? };
-        Ok(())
+        let closed = unsafe { check(ll::lfs_file_close(&mut self.inner.lfs, &mut f.file)) };
+        self.spare = Some(f);
+        closed.map(drop)
     }
 }
 
