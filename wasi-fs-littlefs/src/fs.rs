@@ -140,6 +140,15 @@ impl LittleFs {
         self.legacy_orphans && dir == ROOT && name == LEGACY_ORPHANS
     }
 
+    /// Refuses to make the legacy orphans directory's name (mounting deletes it).
+    fn reserved(dir: Ino, name: &[u8]) -> Result<(), Errno> {
+        if dir == ROOT && name == LEGACY_ORPHANS {
+            Err(Errno::PERM)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Reads a directory's attribute into its node, once.
     fn load_dir(&mut self, dir: Ino) -> Result<(), Errno> {
         if self.nodes.peek(dir).is_some_and(|n| n.dir.times.is_some()) {
@@ -361,6 +370,7 @@ impl VirtualFs for LittleFs {
 
     fn create(&mut self, dir: Ino, name: &[u8], node: NewNode<'_>, now: Timestamp) -> Result<Ino, Errno> {
         self.writable()?;
+        Self::reserved(dir, name)?;
         self.end_pass()?;
         self.entry_path(dir, name)?;
         if self.nodes.find(dir, name).is_some() {
@@ -466,6 +476,7 @@ impl VirtualFs for LittleFs {
         now: Timestamp,
     ) -> Result<(), Errno> {
         self.writable()?;
+        Self::reserved(new_dir, new_name)?;
         self.end_pass()?;
         self.entry_path(new_dir, new_name)?;
         core::mem::swap(&mut self.path, &mut self.path2);

@@ -8,7 +8,7 @@ use core::fmt;
 use crate::blocks::{Blocks, ERASED};
 use crate::fs::LittleFs;
 use crate::geometry::{Geometry, MAX_BLOCK_SIZE, MAX_CAPACITY, MIN_BLOCK_SIZE};
-use crate::raw::Lfs;
+use crate::raw::{Lfs, MAX_DISK_VERSION};
 
 /// Bytes per piece an [`ImageLoader`] keeps (the common block size: then pieces become
 /// blocks as they are).
@@ -16,6 +16,7 @@ const PIECE: usize = 4096;
 /// Where littlefs's superblock keeps its magic and the block size, in each block of the
 /// superblock pair: after the revision count and a tag, "littlefs", a tag, the version.
 const MAGIC_AT: usize = 8;
+const VERSION_AT: usize = 20;
 const BLOCK_SIZE_AT: usize = 24;
 
 /// Why a capacity or an image was refused.
@@ -97,7 +98,10 @@ impl ImageLoader {
         while len % piece != 0 {
             piece /= 2;
         }
-        Ok(ImageLoader { pieces: Blocks::erased(Geometry { block_size: piece, block_count: len / piece }), block_size: None })
+        Ok(ImageLoader {
+            pieces: Blocks::erased(Geometry { block_size: piece, block_count: len / piece }),
+            block_size: None,
+        })
     }
 
     /// Mounts with this block size instead of the one the superblock gives.
@@ -123,30 +127,41 @@ impl ImageLoader {
         Ok(())
     }
 
-    /// The block size the superblock gives: littlefs puts it at the same place in both
-    /// blocks of the superblock pair, and block 0 is where it is looked for first; if that
-    /// block was erased, each block size whose block 1 holds the superblock is tried.
-    fn detect(&self) -> Option<usize> {
-        let superblock_at = |start: usize| {
-            let mut head = [0u8; BLOCK_SIZE_AT + 4];
-            (self.pieces.read_image(start, &mut head) == head.len() && &head[MAGIC_AT..MAGIC_AT + 8] == b"littlefs")
-                .then(|| {
-                    let b = &head[BLOCK_SIZE_AT..];
-                    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize
-                })
-        };
-        superblock_at(0).or_else(|| {
-            let mut size = MIN_BLOCK_SIZE;
-            while size <= MAX_BLOCK_SIZE && superblock_at(size) != Some(size) {
-                size *= 2;
+    /// The on-disk version and block size in a superblock starting at `start`, if one is.
+    fn superblock_at(&self, start: usize) -> Option<(u32, usize)> {
+        let mut head = [0u8; BLOCK_SIZE_AT + 4];
+        if self.pieces.read_image(start, &mut head) < head.len() || &head[MAGIC_AT..MAGIC_AT + 8] != b"littlefs" {
+            return None;
+        }
+        let word = |at: usize| u32::from_le_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+        Some((word(VERSION_AT), word(BLOCK_SIZE_AT) as usize))
+    }
+
+    /// The on-disk version and block size the superblock gives: littlefs puts them at the
+    /// same place in both blocks of the superblock pair. Block 0 is where they are looked
+    /// for first; if that block was erased, each block size whose block 1 holds the
+    /// superblock is tried.
+    fn detect(&self) -> Option<(u32, usize)> {
+        if let Some(found) = self.superblock_at(0) {
+            return Some(found);
+        }
+        let mut size = MIN_BLOCK_SIZE;
+        while size <= MAX_BLOCK_SIZE {
+            match self.superblock_at(size) {
+                Some((version, block_size)) if block_size == size => return Some((version, size)),
+                _ => size *= 2,
             }
-            (size <= MAX_BLOCK_SIZE).then_some(size)
-        })
+        }
+        None
     }
 
     /// Mounts the image. Read-only refuses every change with `EROFS`.
     pub fn mount(mut self, read_only: bool) -> Result<LittleFs, ImageError> {
-        let block_size = self.block_size.or_else(|| self.detect()).ok_or(ImageError::NotLittlefs)?;
+        let (version, found) = self.detect().ok_or(ImageError::NotLittlefs)?;
+        let block_size = self.block_size.unwrap_or(found);
+        // A version littlefs cannot write is refused by its mount (a newer minor version,
+        // another major one): give it that to refuse.
+        let version = if version > MAX_DISK_VERSION { MAX_DISK_VERSION } else { version };
         let geometry = Geometry::new(self.pieces.geometry().capacity(), block_size)?;
         let disk = if geometry == self.pieces.geometry() {
             self.pieces
@@ -170,7 +185,7 @@ impl ImageLoader {
             }
             disk
         };
-        let lfs = Lfs::mount(disk).map_err(|_| ImageError::NotLittlefs)?;
+        let lfs = Lfs::mount(disk, version).map_err(|_| ImageError::NotLittlefs)?;
         LittleFs::from_lfs(lfs, read_only).map_err(|_| ImageError::NotLittlefs)
     }
 }

@@ -22,6 +22,12 @@ use crate::geometry::Geometry;
 pub const NAME_MAX: usize = 255;
 /// Largest file littlefs stores (it counts sizes in a signed 32-bit integer).
 pub const FILE_MAX: u64 = i32::MAX as u64;
+/// The on-disk version new disks get: littlefs 2.0's, which every littlefs 2 reader takes
+/// (2.1 adds checksums of erased space that a RAM disk does not need, and readers that
+/// only know 2.0, such as the `littlefs2` crate, refuse it).
+pub const NEW_DISK_VERSION: u32 = 0x0002_0000;
+/// The newest on-disk version this littlefs writes.
+pub const MAX_DISK_VERSION: u32 = ll::LFS_DISK_VERSION;
 /// Attribute holding `atim`, `mtim`, `ctim` (24 bytes, little-endian).
 pub const ATTR_TIMES: u8 = b't';
 /// Attribute marking a file as a symlink whose contents are the target.
@@ -254,7 +260,7 @@ pub fn decode_times(b: &[u8]) -> Option<[u64; 3]> {
 const NO_TIMES: [u8; 24] = [0xff; 24];
 
 impl Lfs {
-    fn boxed(disk: Blocks) -> Box<Inner> {
+    fn boxed(disk: Blocks, version: u32) -> Box<Inner> {
         let g = disk.geometry();
         let mut inner = Box::new(Inner {
             // SAFETY: lfs_t is plain C data that littlefs initialises on format/mount; all-zero
@@ -283,6 +289,7 @@ impl Lfs {
         cfg.lookahead_size = g.lookahead_size() as u32;
         cfg.name_max = NAME_MAX as u32;
         cfg.file_max = FILE_MAX as u32;
+        cfg.disk_version = version;
         cfg.read_buffer = inner.read_buf.as_mut_ptr() as *mut c_void;
         cfg.prog_buffer = inner.prog_buf.as_mut_ptr() as *mut c_void;
         cfg.lookahead_buffer = inner.lookahead_buf.as_mut_ptr() as *mut c_void;
@@ -291,15 +298,16 @@ impl Lfs {
 
     /// Formats a fresh disk and mounts it.
     pub fn format(geometry: Geometry) -> Result<Lfs, Errno> {
-        let mut inner = Self::boxed(Blocks::erased(geometry));
+        let mut inner = Self::boxed(Blocks::erased(geometry), NEW_DISK_VERSION);
         // SAFETY: `inner` is boxed and holds everything the config points to.
         unsafe { check(ll::lfs_format(&mut inner.lfs, &inner.cfg))? };
         Self::mount_inner(inner)
     }
 
-    /// Mounts an existing disk.
-    pub fn mount(disk: Blocks) -> Result<Lfs, Errno> {
-        Self::mount_inner(Self::boxed(disk))
+    /// Mounts an existing disk of on-disk `version` (kept: littlefs would otherwise upgrade
+    /// an older disk on its first write, and readers of the older version would refuse it).
+    pub fn mount(disk: Blocks, version: u32) -> Result<Lfs, Errno> {
+        Self::mount_inner(Self::boxed(disk, version))
     }
 
     fn mount_inner(mut inner: Box<Inner>) -> Result<Lfs, Errno> {

@@ -60,7 +60,8 @@ fn op() -> impl Strategy<Value = Op> {
         path().prop_map(Op::Rmdir),
         (path(), path()).prop_map(|(a, b)| Op::Rename(a, b)),
         path().prop_map(Op::UnlinkOpen),
-        (path(), prop::collection::vec((0..9000u16, any::<u8>(), 1..3000u16), 1..6)).prop_map(|(p, w)| Op::Writes(p, w)),
+        (path(), prop::collection::vec((0..9000u16, any::<u8>(), 1..3000u16), 1..6))
+            .prop_map(|(p, w)| Op::Writes(p, w)),
         (path(), 0..6000u16, any::<u8>(), 1..3000u16).prop_map(|(p, o, b, n)| Op::UnlinkOpenWrite(p, o, b, n)),
     ]
 }

@@ -183,3 +183,54 @@ fn a_damaged_block_reads_as_eio() {
     let mut buf = vec![0u8; data.len()];
     assert_eq!(fs.read(f, 0, &mut buf), Err(Errno::IO));
 }
+
+#[test]
+fn a_write_that_fills_the_disk_reports_what_it_wrote() {
+    for block in [512, 4096] {
+        let mut fs = LittleFs::with_block_size(64 * block, block).unwrap();
+        let root = fs.root();
+        let f = fs.create(root, b"f", NewNode::File, 1).unwrap();
+        fs.open(f).unwrap();
+        let data: Vec<u8> = (0..64 * block).map(|i| (i % 251) as u8).collect();
+        let n = fs.write(f, 0, &data, 2).unwrap();
+        assert!(n > 0 && n < data.len(), "{block}: some of it fits: {n}");
+        assert_eq!(fs.write(f, n as u64, &data[n..], 3), Err(Errno::NOSPC), "nothing more fits");
+        assert_eq!(read_all(&mut fs, f), &data[..n], "what was reported is there");
+        fs.release(f);
+        let mut back = LittleFs::from_image(fs.export_image(), true).unwrap();
+        let root = back.root();
+        let f = back.lookup(root, b"f").unwrap();
+        assert_eq!(read_all(&mut back, f), &data[..n], "and in the image");
+        // Growing a file is all or nothing.
+        let mut fs = LittleFs::from_image(fs.export_image(), false).unwrap();
+        let f = fs.lookup(root, b"f").unwrap();
+        assert_eq!(fs.set_size(f, 64 * block as u64, 4), Err(Errno::NOSPC));
+        assert_eq!(fs.stat(f).unwrap().size, n as u64);
+    }
+}
+
+#[test]
+fn files_unlinked_while_open_never_reach_an_image() {
+    // Over several "requests" (mount, write, unlink a file still open, export while it is
+    // open), the free space does not shrink: the unlinked files are not in the images.
+    let mut image = LittleFs::new(MIB).unwrap().export_image();
+    let mut free = None;
+    for request in 0..8u8 {
+        let mut fs = LittleFs::from_image(image, false).unwrap();
+        let (used, all) = fs.usage().unwrap();
+        assert_eq!(*free.get_or_insert(all - used), all - used, "request {request}");
+        let root = fs.root();
+        let f = fs.create(root, b"scratch", NewNode::File, 1).unwrap();
+        fs.open(f).unwrap();
+        fs.write(f, 0, &vec![request; 100_000], 2).unwrap();
+        fs.unlink(root, b"scratch", 3).unwrap();
+        fs.write(f, 100_000, b"more", 4).unwrap();
+        image = fs.export_image();
+        assert_eq!(read_all(&mut fs, f).len(), 100_004, "the fd still reads it");
+        assert_eq!(names(&mut fs, root, 0), vec![]);
+    }
+    // The name an earlier version kept unlinked files under is reserved.
+    let mut fs = LittleFs::from_image(image, false).unwrap();
+    let root = fs.root();
+    assert_eq!(fs.create(root, b".wasi-orphans", NewNode::Directory, 1), Err(Errno::PERM));
+}
