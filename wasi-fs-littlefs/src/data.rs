@@ -39,8 +39,7 @@ const STEP: usize = 16 * 1024;
 /// A run of forward writes to one file, not yet committed.
 struct Pass {
     ino: Ino,
-    /// The file as committed, to copy unchanged bytes from (none if the pass began at or
-    /// past its end, or the file lives in its directory entry).
+    /// The file as committed, to copy unchanged bytes from: opened when first needed.
     old: Option<FileId>,
     /// The committed file's size.
     committed: u64,
@@ -155,8 +154,8 @@ impl LittleFs {
 
     /// Commits the pass, if any (see the module docs).
     pub(crate) fn end_pass(&mut self) -> Result<(), Errno> {
-        let Some(pass) = self.data.pass.take() else { return Ok(()) };
-        let result = self.finish(&pass);
+        let Some(mut pass) = self.data.pass.take() else { return Ok(()) };
+        let result = self.finish(&mut pass);
         if let Some(old) = pass.old {
             let _ = self.lfs.close(old);
         }
@@ -166,11 +165,11 @@ impl LittleFs {
         result
     }
 
-    fn finish(&mut self, pass: &Pass) -> Result<(), Errno> {
+    fn finish(&mut self, pass: &mut Pass) -> Result<(), Errno> {
         let id = self.nodes.peek(pass.ino).and_then(|n| n.file).ok_or(Errno::IO)?.id;
         let pos = self.lfs.tell(id);
-        if let Some(old) = pass.old.filter(|_| pos < pass.committed && !self.lfs.is_inline(id)) {
-            self.copy(old, id, pos, pass.committed)?;
+        if pos < pass.committed && !self.lfs.is_inline(id) {
+            self.copy(pass, id, pos, pass.committed)?;
         }
         self.lfs.sync(id)
     }
@@ -193,8 +192,15 @@ impl LittleFs {
         }
     }
 
-    /// Copies bytes `from..to` of `old` to `id` at its position.
-    fn copy(&mut self, old: FileId, id: FileId, from: u64, to: u64) -> Result<(), Errno> {
+    /// Copies bytes `from..to` of the pass's file as committed to `id` at its position.
+    fn copy(&mut self, pass: &mut Pass, id: FileId, from: u64, to: u64) -> Result<(), Errno> {
+        let old = match pass.old {
+            Some(old) => old,
+            None => {
+                self.nodes.path(pass.ino, &mut self.aux)?;
+                *pass.old.insert(self.lfs.open(&self.aux, flags::READ, Attrs::None)?)
+            }
+        };
         self.data.buf.resize(STEP, 0);
         self.lfs.seek(old, from)?;
         let mut at = from;
@@ -263,16 +269,9 @@ impl LittleFs {
     /// Starts a pass on `ino` (open for writing as `id`) at `offset`.
     fn start_pass(&mut self, ino: Ino, id: FileId, offset: u64) -> Result<(), Errno> {
         let committed = self.lfs.size(id)?;
-        let inline = self.lfs.is_inline(id);
         let start = offset.min(committed);
-        let old = if !inline && offset < committed {
-            self.nodes.path(ino, &mut self.aux)?;
-            Some(self.lfs.open(&self.aux, flags::READ, Attrs::None)?)
-        } else {
-            None
-        };
-        let first_block = if inline { 0 } else { self.lfs.disk().geometry().block_index(start) };
-        self.data.pass = Some(Pass { ino, old, committed, first_block, erases: self.lfs.disk().erases() });
+        let first_block = if self.lfs.is_inline(id) { 0 } else { self.lfs.disk().geometry().block_index(start) };
+        self.data.pass = Some(Pass { ino, old: None, committed, first_block, erases: self.lfs.disk().erases() });
         self.lfs.seek(id, start)
     }
 
@@ -288,11 +287,11 @@ impl LittleFs {
             self.lfs.seek(id, offset.min(size))?;
             return self.zero_fill(id, offset.saturating_sub(size));
         }
-        let (old, committed) = self.data.pass.as_ref().map_or((None, 0), |p| (p.old, p.committed));
-        let copied_to = offset.min(committed).max(pos);
-        if let Some(old) = old.filter(|_| pos < copied_to) {
-            self.copy(old, id, pos, copied_to)?;
-        }
+        let Some(mut pass) = self.data.pass.take() else { return Err(Errno::IO) };
+        let copied_to = offset.min(pass.committed).max(pos);
+        let copied = if pos < copied_to { self.copy(&mut pass, id, pos, copied_to) } else { Ok(()) };
+        self.data.pass = Some(pass);
+        copied?;
         self.zero_fill(id, offset - copied_to)
     }
 

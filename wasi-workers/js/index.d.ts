@@ -8,8 +8,10 @@ export interface Mount {
   path: string;
   /** "memory" (default) or "littlefs" (bounded memory, exportable image). */
   backend?: 'memory' | 'littlefs';
-  /** Bytes: a memory mount's quota (ENOSPC past it; default 64 MiB) or a littlefs disk's size (a multiple of 512; default 16 MiB). */
+  /** Bytes: a memory mount's quota (ENOSPC past it; default 64 MiB) or a littlefs disk's size (a whole number of blocks, at least 16; default 16 MiB). */
   capacity?: number;
+  /** Bytes per block of a new littlefs disk (128 to 1 MiB; default 4096, or less for a capacity under 1 MiB or not a multiple of it). An image's block size is read from it. */
+  blockSize?: number;
   /** A littlefs disk image to mount (from exportImage), instead of an empty disk. */
   image?: Uint8Array | ArrayBuffer;
   /** Files to seed, by path relative to the mount: contents as string or bytes. */

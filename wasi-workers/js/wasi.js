@@ -142,9 +142,10 @@ function mountsOf(options) {
       check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `${at}.capacity must be a positive whole number of bytes`);
       check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `${at}.image must be a Uint8Array or ArrayBuffer`);
       check(backend === 'littlefs' || m.image === undefined, `${at}: an image is for the littlefs backend`);
+      check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === 'littlefs' && m.image === undefined), `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
       const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES));
       for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
-      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, image: m.image });
+      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image });
     }
   }
   if (options.preopens !== undefined) {
@@ -303,7 +304,8 @@ export class WASI {
         this.#call(ex.host_mount_image(m.readOnly, path.length), where, `; got ${image.length} bytes`);
       } else if (m.backend === 'littlefs') {
         this.#put(where, path);
-        this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity), where, `; got a capacity of ${m.capacity} bytes`);
+        const blocks = m.blockSize ? ` in blocks of ${m.blockSize}` : '';
+        this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity, m.blockSize), where, `; got a capacity of ${m.capacity} bytes${blocks}`);
       } else {
         this.#put(where, path);
         this.#call(ex.host_mount_memory(m.readOnly, m.capacity, seedFrom(h.random)), where);

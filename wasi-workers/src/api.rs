@@ -173,11 +173,16 @@ pub extern "C" fn host_mount_memory(read_only: bool, quota: f64, seed: f64) -> u
     mount(read_only, &path, Box::new(MemoryFs::with_quota(quota as u64).with_hash_seed(seed as u64)))
 }
 
-/// Preopens an empty littlefs disk of `capacity` bytes at the guest path in the input.
+/// Preopens an empty littlefs disk of `capacity` bytes at the guest path in the input, in
+/// blocks of `block_size` bytes (0: the backend's default).
 #[no_mangle]
-pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64) -> u32 {
+pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64, block_size: f64) -> u32 {
     let path = take_input();
-    match LittleFs::new(capacity as usize) {
+    let fs = match block_size as usize {
+        0 => LittleFs::new(capacity as usize),
+        size => LittleFs::with_block_size(capacity as usize, size),
+    };
+    match fs {
         Ok(fs) => mount(read_only, &path, Box::new(fs)),
         Err(e) => fail(e.reason()),
     }

@@ -20,7 +20,10 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ stdout: 42 }), { name: 'TypeError', message: /options\.stdout/ });
   assert.throws(() => new WASI({ mounts: [{ path: '' }] }), { name: 'TypeError', message: /mounts\[0\]\.path/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /backend/ });
-  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /options\.mounts\[0\].*multiple of 512.*got a capacity of 1000 bytes/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', capacity: 1000 }] }), { name: 'TypeError', message: /options\.mounts\[0\].*whole number of blocks.*got a capacity of 1000 bytes/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', blockSize: 100 }] }), { name: 'TypeError', message: /options\.mounts\[0\].*128 bytes to 1 MiB.*in blocks of 100/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'littlefs', blockSize: 4.5 }] }), { name: 'TypeError', message: /options\.mounts\[0\]\.blockSize/ });
+  assert.throws(() => new WASI({ mounts: [{ path: '/', blockSize: 512 }] }), { name: 'TypeError', message: /options\.mounts\[0\]\.blockSize/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', image: new Uint8Array(65536) }] }), { name: 'TypeError', message: /not a littlefs disk/ });
   assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'memory', image: new Uint8Array(8192) }] }), { name: 'TypeError', message: /littlefs backend/ });
   assert.throws(() => new WASI({ preopens: 5 }), { name: 'TypeError', message: /options\.preopens/ });
@@ -113,6 +116,12 @@ test('a littlefs image exported after a run mounts again with its files', async 
   assert.throws(() => second.exportImage(1), { name: 'TypeError', message: /not a littlefs mount/ });
   const ro = new WASI({ mounts: [{ path: '/data', image, readOnly: true }] });
   assert.throws(() => ro.writeFile('c', 'x'), /read-only|EROFS|rofs/i);
+  // A disk of 512-byte blocks: its image mounts with its block size read from it.
+  const small = new WASI({ mounts: [{ path: '/data', backend: 'littlefs', capacity: 64 * 512, blockSize: 512, files: { 'a.txt': 'small blocks' } }] });
+  const smallImage = small.exportImage();
+  small.close();
+  assert.equal(smallImage.length, 64 * 512);
+  assert.equal(new TextDecoder().decode(new WASI({ mounts: [{ path: '/data', image: smallImage }] }).readFile('a.txt')), 'small blocks');
 });
 
 // Writes "partial" to stdout, then traps (wasm-as of a small WAT module).
