@@ -292,7 +292,7 @@ impl LittleFs {
         let copied = if pos < copied_to { self.copy(&mut pass, id, pos, copied_to) } else { Ok(()) };
         self.data.pass = Some(pass);
         copied?;
-        self.zero_fill(id, offset - copied_to)
+        self.zero_fill(id, offset.saturating_sub(copied_to))
     }
 
     /// Sets the timestamps of the open file `id` to `now` for a change of its data.

@@ -80,6 +80,9 @@ pub struct Lfs {
     mounted: bool,
 }
 
+/// What [`Lfs::list`] calls with each entry: its name and whether it is a directory.
+pub type EntryVisitor<'a> = dyn FnMut(&[u8], bool) -> Result<(), Errno> + 'a;
+
 /// What `stat` tells of a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Info {
@@ -426,7 +429,7 @@ impl Lfs {
 
     /// Calls `f` with the name of each entry of a directory (without `.` and `..`) and
     /// whether it is a directory, in littlefs's order (by name).
-    pub fn list(&mut self, path: &CPath, f: &mut dyn FnMut(&[u8], bool) -> Result<(), Errno>) -> Result<(), Errno> {
+    pub fn list(&mut self, path: &CPath, f: &mut EntryVisitor<'_>) -> Result<(), Errno> {
         self.live()?;
         // SAFETY: plain C data littlefs initialises in lfs_dir_open.
         let mut dir: ll::lfs_dir_t = unsafe { core::mem::zeroed() };
