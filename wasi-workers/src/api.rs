@@ -351,7 +351,9 @@ pub extern "C" fn host_write_file(mount: u32, path_len: u32, offset: f64) -> u32
         match fs.write(ino, offset, &data, now)? {
             // A backend writes what fits: the embedder asked for all of it.
             n if n < data.len() => Err(Errno::NOSPC),
-            _ => Ok(()),
+            // Committed now (littlefs holds writes back), so that a run cut short later
+            // cannot take the embedder's file away.
+            _ => fs.sync(ino),
         }
     })
     .err()
