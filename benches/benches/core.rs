@@ -28,6 +28,18 @@ fn calls(c: &mut Criterion) {
                 b.write(fd, 4096).unwrap()
             })
         });
+        let big = b.open("overwritten", Oflags::CREAT).unwrap();
+        for _ in 0..16 {
+            b.write(big, 4096).unwrap();
+        }
+        let mut at = 0u64;
+        g.bench_function(BenchmarkId::new("fd_write_4k_through_64k_file", name), |i| {
+            i.iter(|| {
+                b.rewind(big, at).unwrap();
+                at = (at + 4096) % 65536;
+                b.write(big, 4096).unwrap()
+            })
+        });
         g.bench_function(BenchmarkId::new("fd_read_4k_file", name), |i| {
             i.iter(|| {
                 b.rewind(fd, 0).unwrap();
