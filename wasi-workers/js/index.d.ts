@@ -16,6 +16,12 @@ export interface Mount {
   files?: Record<string, string | Uint8Array | ArrayBuffer>;
   /** Refuse every change below this mount with EPERM, as wasmtime does. */
   readOnly?: boolean;
+  /** A tar archive (ustar, pax, GNU) to seed the mount with: directories, files, symlinks,
+   * hard links (copies on littlefs) and mtimes. Bytes are read by the constructor, a
+   * stream by start() before the guest runs; a harmful entry (absolute path, `..`, NUL,
+   * more than the capacity) is a TypeError naming it, and nothing is made. Devices, FIFOs
+   * and unknown types are skipped: see `tarSkipped`. */
+  tar?: Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 }
 
 export interface Options {
@@ -63,6 +69,10 @@ export class WASI {
   readFile(path: string, mount?: number): Uint8Array | undefined;
   /** The disk image of a littlefs mount (0 = the first). */
   exportImage(mount?: number): Uint8Array;
+  /** A pax tar archive of a mount (0 = the first), as GNU tar and node-tar read it. */
+  exportTar(mount?: number): Uint8Array;
+  /** Entries of `tar` options that were skipped: devices, FIFOs, unknown types. */
+  readonly tarSkipped: { mount: number; path: string; type: string }[];
   /** Drops this host's filesystems now rather than when the object is collected. The
    * object is unusable afterwards. */
   close(): void;
