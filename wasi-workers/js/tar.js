@@ -27,6 +27,8 @@ const RECORD_HEAD = 43;
 const FILETYPES = { 3: 'directory', 4: 'file', 7: 'symlink' };
 
 const pad = (n) => Math.ceil(n / BLOCK) * BLOCK;
+const SLASH = new Uint8Array([0x2f]);
+const bytesOf = (p) => (typeof p === 'string' ? encoder.encode(p) : p);
 
 /** The bytes of a header field up to its first NUL. */
 function field(block, at, len) {
@@ -96,10 +98,13 @@ function text(bytes, what, fail) {
  * relative, without `..` or NUL, each entry fits with the ones before it in `capacity`
  * bytes, no entry lies below a file or symlink of the archive, and hard links name an
  * earlier file. Throws a TypeError naming the first harmful entry. Returns { entries,
- * skipped }: entries as { path, kind, data, mtime: { secs, nanos }, target }, in archive
- * order; skipped as { path, type } (devices, FIFOs, types it does not know).
+ * skipped }: entries as `packTar` takes them ({ path, kind, data, mtime: { secs, nanos },
+ * target }; paths normalised, '' for the root), in archive order; skipped as { path,
+ * type } (devices, FIFOs, types it does not know).
  */
-export function readTar(bytes, where, capacity) {
+export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  check(bytes instanceof Uint8Array, `${where} must be a Uint8Array or ArrayBuffer`);
   const entries = [];
   const skipped = [];
   /** What each path of the archive is so far: a kind, or the file entry a link shares. */
@@ -263,10 +268,12 @@ export function writeEntries(fs, { entries }, where) {
   }
 }
 
-/** Every node below the mount's root, parents first, names sorted: { path (bytes), kind,
- * size, mtime (ns, a BigInt), ino, nlink }. */
-function walk(fs) {
+/** The nodes below the mount's root as entries for `packTar`, parents first, names
+ * sorted (by their bytes); a file's later names are links to its first, and file data is
+ * read only when the archive is filled. */
+function mountEntries(fs) {
   const out = [];
+  const firstName = new Map();
   const visit = (dir) => {
     const here = [];
     for (let cookie = 0n; ; ) {
@@ -277,27 +284,40 @@ function walk(fs) {
         cookie = view.getBigUint64(at, true);
         const nameLen = view.getUint16(at + 41, true);
         const name = list.slice(at + RECORD_HEAD, at + RECORD_HEAD + nameLen);
-        const path = dir.length === 0 ? name : new Uint8Array([...dir, 0x2f, ...name]);
+        const ns = view.getBigUint64(at + 32, true);
         here.push({
-          path,
+          path: dir.length === 0 ? name : concatBytes([dir, SLASH, name]),
           key: ascii.decode(name),
           kind: FILETYPES[list[at + 40]],
           ino: view.getBigUint64(at + 8, true),
           nlink: view.getBigUint64(at + 16, true),
           size: Number(view.getBigUint64(at + 24, true)),
-          mtime: view.getBigUint64(at + 32, true),
+          mtime: { secs: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) },
         });
         at += RECORD_HEAD + nameLen;
       }
     }
     here.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const node of here) {
-      out.push(node);
-      if (node.kind === 'directory') visit(node.path);
+      if (node.kind === undefined) continue;
+      const { path, kind, mtime } = node;
+      if (kind === 'symlink') out.push({ path, kind, mtime, target: fs.readlink(path) });
+      else if (kind !== 'file') out.push({ path, kind, mtime });
+      else if (node.nlink > 1n && firstName.has(node.ino)) out.push({ path, kind: 'link', mtime, target: firstName.get(node.ino) });
+      else {
+        if (node.nlink > 1n) firstName.set(node.ino, path);
+        out.push({ path, kind, mtime, size: node.size, read: (into, at) => fs.read(path, into, at, node.size) });
+      }
+      if (kind === 'directory') visit(path);
     }
   };
   visit(new Uint8Array(0));
   return out;
+}
+
+/** A pax archive of the mount `fs` reaches (see `packTar`). */
+export function writeTar(fs) {
+  return packTar(mountEntries(fs));
 }
 
 /** Octal text of `n` in a field of `len` bytes (NUL-terminated), or null if it does not fit. */
@@ -348,58 +368,49 @@ function header(e) {
 }
 
 /**
- * A pax archive of the mount `fs` reaches: directories, files, symlinks, and hard links
- * (a file's later names link to its first). Names and link targets that are long or not
- * ASCII, sizes past ustar's 8 GiB and times finer than a second go in pax records. File
- * data is read straight into the archive's buffer, which is allocated once.
+ * A pax archive of `entries`, in their order: { path, kind ('file', 'directory',
+ * 'symlink' or 'link', a hard link to an earlier file), mtime: { secs, nanos }, target
+ * (a link's), and for a file its `data`, or its `size` and `read(into, at)` }. Paths and
+ * targets are strings or UTF-8 bytes. Names and targets that are long or not ASCII, sizes
+ * past ustar's 8 GiB and times finer than a second go in pax records, as GNU tar and
+ * node-tar read them. The archive is allocated once, and file data read straight into it.
  */
-export function writeTar(fs) {
-  const firstName = new Map();
+export function packTar(entries) {
   const parts = [];
   let total = 2 * BLOCK;
-  for (const node of walk(fs)) {
-    if (node.kind === undefined) continue;
-    const secs = node.mtime / 1_000_000_000n;
-    const nanos = node.mtime % 1_000_000_000n;
-    const name = node.kind === 'directory' ? new Uint8Array([...node.path, 0x2f]) : node.path;
-    let type = { directory: '5', file: '0', symlink: '2' }[node.kind];
-    let linkname = new Uint8Array(0);
-    let size = 0;
-    if (node.kind === 'symlink') linkname = fs.readlink(node.path);
-    if (node.kind === 'file') {
-      const first = node.nlink > 1n ? firstName.get(node.ino) : undefined;
-      if (first !== undefined) {
-        type = '1';
-        linkname = first;
-      } else {
-        if (node.nlink > 1n) firstName.set(node.ino, node.path);
-        size = node.size;
-      }
-    }
+  for (const e of entries) {
+    const type = { file: '0', link: '1', symlink: '2', directory: '5' }[e.kind];
+    check(type !== undefined, `packTar: an entry's kind must be 'file', 'directory', 'symlink' or 'link'`);
+    const path = bytesOf(e.path);
+    const name = e.kind === 'directory' && path.at(-1) !== 0x2f ? concatBytes([path, SLASH]) : path;
+    const linkname = e.kind === 'link' || e.kind === 'symlink' ? bytesOf(e.target) : new Uint8Array(0);
+    const size = e.kind !== 'file' ? 0 : (e.data?.length ?? e.size);
+    const secs = BigInt(e.mtime?.secs ?? 0);
+    const nanos = e.mtime?.nanos ?? 0;
     const records = [];
     if (!isPlain(name, 100)) records.push(paxRecord('path', name));
     if (!isPlain(linkname, 100)) records.push(paxRecord('linkpath', linkname));
     if (octal(size, 12) === null) records.push(paxRecord('size', encoder.encode(String(size))));
-    if (nanos !== 0n || octal(secs, 12) === null) {
-      records.push(paxRecord('mtime', encoder.encode(`${secs}${nanos === 0n ? '' : '.' + String(nanos).padStart(9, '0').replace(/0+$/, '')}`)));
+    if (nanos !== 0 || secs < 0n || octal(secs, 12) === null) {
+      records.push(paxRecord('mtime', encoder.encode(`${secs}${nanos === 0 ? '' : '.' + String(nanos).padStart(9, '0').replace(/0+$/, '')}`)));
     }
     if (records.length > 0) {
       const pax = concatBytes(records);
-      parts.push({ block: header({ name: encoder.encode(`PaxHeaders/${parts.length}`), type: 'x', size: pax.length, secs, linkname: new Uint8Array(0) }), data: pax });
+      parts.push({ block: header({ name: encoder.encode(`PaxHeaders/${parts.length}`), type: 'x', size: pax.length, secs: 0n, linkname: new Uint8Array(0) }), data: pax, size: pax.length });
       total += BLOCK + pad(pax.length);
     }
-    parts.push({ block: header({ name, type, size, secs, linkname }), file: type === '0' ? node.path : null, size });
+    parts.push({ block: header({ name, type, size, secs: secs < 0n ? 0n : secs, linkname }), data: e.data, read: e.read, size });
     total += BLOCK + pad(size);
   }
-  check(total <= Number.MAX_SAFE_INTEGER, 'exportTar: the mount is too large for one archive');
+  check(total <= Number.MAX_SAFE_INTEGER, 'packTar: the archive would be too large');
   const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
     out.set(p.block, at);
     at += BLOCK;
     if (p.data !== undefined) out.set(p.data, at);
-    else if (p.file !== null) fs.read(p.file, out, at, p.size);
-    at += pad(p.data?.length ?? p.size);
+    else if (p.read !== undefined) p.read(out, at);
+    at += pad(p.size);
   }
   return out;
 }
