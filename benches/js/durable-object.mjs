@@ -3,15 +3,17 @@
 // and 16 MiB of state (the notes program's SQLite database), the time to restore the
 // tree into a mount (from the object's memory; from its storage, as after a restart), to
 // save it (exportTar, then the store's diff and commit), and what a small change (one
-// note added) writes. Expects the package and the program built (see the example's
+// note added) writes; then, for comparison, how much of a littlefs disk image one note
+// changes. Expects the package and the program built (see the example's
 // README section). Prints a Markdown table: means of ROUNDS requests (workerd's clock
 // moves in whole milliseconds), and the median of what each wrote.
 //
 //   node benches/js/durable-object.mjs [--rounds N]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { notesMiniflare } from '../../examples/durable-object/miniflare.mjs';
+import { WASI } from '../../wasi-workers/pkg/node.js';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 25;
 
@@ -80,3 +82,26 @@ console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 await mf.dispose();
 rmSync(persist, { recursive: true, force: true });
+
+// The alternative kept per block: the same program on a littlefs mount (in Node), and how
+// much of the disk image one note changes, which is what a store of littlefs blocks would
+// write.
+const program = new WebAssembly.Module(readFileSync(new URL('../../target/wasm32-wasip1/release/notes.wasm', import.meta.url)));
+async function onLittlefs(image, capacity, ...args) {
+  const wasi = new WASI({ args: ['notes', ...args], mounts: [{ path: '/data', backend: 'littlefs', ...(image ? { image } : { capacity }) }] });
+  const code = await wasi.start(new WebAssembly.Instance(program, wasi.getImportObject()));
+  if (code !== 0) throw new Error(`notes ${args.join(' ')} on littlefs exited with ${code}`);
+  return wasi.exportImage();
+}
+console.log('\n| state on littlefs | 4 KiB blocks of the image one note changes |');
+console.log('|---|---|');
+for (const mib of [1, 16]) {
+  const before = await onLittlefs(null, (3 * mib + 1) << 20, 'fill', String(mib << 20));
+  const after = await onLittlefs(before, 0, 'add', 'a note');
+  let changed = 0;
+  for (let at = 0; at < after.length; at += 4096) {
+    const a = before.subarray(at, at + 4096);
+    if (a.some((x, i) => x !== after[at + i])) changed++;
+  }
+  console.log(`| ${mib} MiB | ${changed} (${((changed * 4096) / 2 ** 20).toFixed(1)} MiB) |`);
+}

@@ -79,3 +79,24 @@ export class WASI {
   /** Writes a file into a mount (0 = the first), creating directories. */
   writeFile(path: string, contents: string | Uint8Array | ArrayBuffer, mount?: number): void;
 }
+
+/** An entry of a tar archive, as `readTar` returns them and `packTar` takes them. */
+export interface TarEntry {
+  /** Relative to the archive's root, without a leading `./` or trailing `/` ('' for the root). */
+  path: string | Uint8Array;
+  /** 'link' is a hard link to the earlier file at `target`. */
+  kind: 'file' | 'directory' | 'symlink' | 'link';
+  /** A file's contents. */
+  data?: Uint8Array;
+  /** Seconds and nanoseconds since the epoch. */
+  mtime: { secs: bigint; nanos: number };
+  /** A symlink's target, or the path a hard link shares its file with. */
+  target?: string | Uint8Array;
+}
+
+/** Reads a tar archive (ustar, pax, GNU), checking every entry as `mounts[].tar` does;
+ * throws a TypeError naming the first harmful one. */
+export function readTar(bytes: Uint8Array | ArrayBuffer): { entries: TarEntry[]; skipped: { path: string; type: string }[] };
+
+/** Writes entries as a pax tar archive, as `exportTar` does. */
+export function packTar(entries: TarEntry[]): Uint8Array;
