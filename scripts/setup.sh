@@ -26,7 +26,7 @@ if command -v rustup >/dev/null; then
   fi
 fi
 
-if [ ! -x node_modules/.bin/wasm-opt ]; then
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/tar ]; then
   echo "== npm ci"
   npm ci --no-audit --no-fund
 fi

@@ -15,9 +15,16 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p wasi-workers -p wasi-core -p wasi-fs-memory -p wasi-fs-littlefs -p wasi-abi \
   --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target -- -D warnings
+cargo fmt --manifest-path examples/durable-object/guest/Cargo.toml --check
 
 echo "== building conformance guests (wasm32-wasip1)"
 cargo build --release --manifest-path conformance/guests/Cargo.toml --target wasm32-wasip1 --target-dir target
+
+echo "== building the Durable Object example's program (wasm32-wasip1; SQLite's C through Debian's clang and wasi-libc)"
+# cc names the target wasm32-wasip1, which Debian's clang 14 knows as wasm32-wasi.
+export CC_wasm32_wasip1=clang CFLAGS_wasm32_wasip1="--target=wasm32-wasi -isystem /usr/include/wasm32-wasi"
+cargo clippy --release --manifest-path examples/durable-object/guest/Cargo.toml --target wasm32-wasip1 --target-dir target -- -D warnings
+cargo build --release --manifest-path examples/durable-object/guest/Cargo.toml --target wasm32-wasip1 --target-dir target
 
 echo "== building the no_std crates for wasm32-unknown-unknown"
 cargo build -p wasi-abi -p wasi-core -p wasi-fs-memory -p wasi-fs-littlefs --target wasm32-unknown-unknown

@@ -5,3 +5,4 @@ const url = new URL('./wasi_workers.wasm', import.meta.url);
 setModule(WebAssembly.compileStreaming ? await WebAssembly.compileStreaming(fetch(url)) : await WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
 
 export { WASI, ProcessExit } from './wasi.js';
+export { packTar, readTar } from './tar.js';

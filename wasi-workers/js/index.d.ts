@@ -18,6 +18,12 @@ export interface Mount {
   files?: Record<string, string | Uint8Array | ArrayBuffer>;
   /** Refuse every change below this mount with EPERM, as wasmtime does. */
   readOnly?: boolean;
+  /** A tar archive (ustar, pax, GNU) to seed the mount with: directories, files, symlinks,
+   * hard links (copies on littlefs) and mtimes. Bytes are read by the constructor, a
+   * stream by start() before the guest runs; a harmful entry (absolute path, `..`, NUL,
+   * more than the capacity) is a TypeError naming it, and nothing is made. Devices, FIFOs
+   * and unknown types are skipped: see `tarSkipped`. */
+  tar?: Uint8Array | ArrayBuffer | ReadableStream<Uint8Array>;
 }
 
 export interface Options {
@@ -65,9 +71,34 @@ export class WASI {
   readFile(path: string, mount?: number): Uint8Array | undefined;
   /** The disk image of a littlefs mount (0 = the first). */
   exportImage(mount?: number): Uint8Array;
+  /** A pax tar archive of a mount (0 = the first), as GNU tar and node-tar read it. */
+  exportTar(mount?: number): Uint8Array;
+  /** Entries of `tar` options that were skipped: devices, FIFOs, unknown types. */
+  readonly tarSkipped: { mount: number; path: string; type: string }[];
   /** Drops this host's filesystems now rather than when the object is collected. The
    * object is unusable afterwards. */
   close(): void;
   /** Writes a file into a mount (0 = the first), creating directories. */
   writeFile(path: string, contents: string | Uint8Array | ArrayBuffer, mount?: number): void;
 }
+
+/** An entry of a tar archive, as `readTar` returns them and `packTar` takes them. */
+export interface TarEntry {
+  /** Relative to the archive's root, without a leading `./` or trailing `/` ('' for the root). */
+  path: string | Uint8Array;
+  /** 'link' is a hard link to the earlier file at `target`. */
+  kind: 'file' | 'directory' | 'symlink' | 'link';
+  /** A file's contents. */
+  data?: Uint8Array;
+  /** Seconds and nanoseconds since the epoch. */
+  mtime: { secs: bigint; nanos: number };
+  /** A symlink's target, or the path a hard link shares its file with. */
+  target?: string | Uint8Array;
+}
+
+/** Reads a tar archive (ustar, pax, GNU), checking every entry as `mounts[].tar` does;
+ * throws a TypeError naming the first harmful one. */
+export function readTar(bytes: Uint8Array | ArrayBuffer): { entries: TarEntry[]; skipped: { path: string; type: string }[] };
+
+/** Writes entries as a pax tar archive, as `exportTar` does. */
+export function packTar(entries: TarEntry[]): Uint8Array;

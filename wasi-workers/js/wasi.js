@@ -5,6 +5,7 @@
 import { ERRNO_NAMES, SYSCALLS } from './abi.js';
 import { bridgeImports, HAS_JSPI, ProcessExit } from './bridge.js';
 import { StdinQueue } from './stdin.js';
+import { readTar, writeEntries, writeTar } from './tar.js';
 
 export { ProcessExit };
 
@@ -66,13 +67,13 @@ function concat(a, b) {
   return out;
 }
 
-function check(cond, message) {
+export function check(cond, message) {
   if (!cond) throw new TypeError(message);
 }
 
 /** Checks a file path given to writeFile, readFile or as a `files` key: relative to its
  * mount, no NUL, no `..`, names of at most 255 bytes. */
-function checkPath(what, path) {
+export function checkPath(what, path) {
   check(typeof path === 'string', `${what} must be a string`);
   const quoted = JSON.stringify(path);
   check(!path.includes('\0'), `${what} ${quoted} contains a NUL character`);
@@ -145,7 +146,7 @@ function mountsOf(options) {
       check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === 'littlefs' && m.image === undefined), `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
       const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES));
       for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
-      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image });
+      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image, tar: tarOf(at, m.tar, capacity) });
     }
   }
   if (options.preopens !== undefined) {
@@ -162,6 +163,14 @@ function mountsOf(options) {
   const total = mounts.reduce((sum, m) => sum + m.capacity, 0);
   check(total <= MAX_MOUNTED_BYTES, `options.mounts: the mounts hold ${total} bytes in all (capacities and images); a host holds at most ${MAX_MOUNTED_BYTES}`);
   return mounts;
+}
+
+/** A mount's `tar` option: a stream as it is (start() reads it), bytes read and checked
+ * now, so that a harmful entry stops the constructor before anything is made. */
+function tarOf(at, tar, capacity) {
+  if (tar === undefined || typeof tar?.getReader === 'function') return tar;
+  check(tar instanceof Uint8Array || tar instanceof ArrayBuffer, `${at}.tar must be a Uint8Array, ArrayBuffer or ReadableStream`);
+  return readTar(bytesOf(`${at}.tar`, tar), `${at}.tar`, capacity);
 }
 
 function defaultNow(offset) {
@@ -223,6 +232,9 @@ export class WASI {
     this.#options = options;
     this.#mounts = mountsOf(options);
     this.version = 'preview1';
+    /** Tar entries that were not made ({ mount, path, type }): devices, FIFOs, types
+     * the reader does not know. */
+    this.tarSkipped = [];
     this.#create();
   }
 
@@ -313,6 +325,7 @@ export class WASI {
     }
     this.#call(ex.host_finish(), 'options');
     for (const [i, m] of this.#mounts.entries()) {
+      if (m.tar?.entries !== undefined) this.#seed(i, m.tar);
       for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(`options file ${JSON.stringify(path)}`, contents), i);
     }
     this.wasiImport = Object.fromEntries(SYSCALLS.map(([name]) => [name, ex[name]]));
@@ -383,6 +396,9 @@ export class WASI {
     const ex = this.#ex;
     let failure = null;
     try {
+      for (const [i, m] of this.#mounts.entries()) {
+        if (typeof m.tar?.getReader === 'function') this.#seed(i, readTar(await readAll(m.tar), `options.mounts[${i}].tar`, m.capacity));
+      }
       if (this.jspi) {
         this.#host.stdin = new StdinQueue(this.#options.stdin);
         const code = ex.host_stream_stdin();
@@ -451,16 +467,24 @@ export class WASI {
     const want = Math.max(0, Math.min(length ?? Infinity, size - offset));
     check(want <= MAX_READ_BYTES, `readFile(${JSON.stringify(path)}): the file is ${size} bytes; read at most ${MAX_READ_BYTES} at a time with readFile(path, mount, { offset, length })`);
     const out = new Uint8Array(want);
+    const done = this.#readInto(mount, name, out, 0, offset, `readFile(${JSON.stringify(path)})`);
+    return done < want ? out.subarray(0, done) : out;
+  }
+
+  /** Reads the file at `name` (bytes) in `mount` from `offset` into `out` at `at`, up to
+   * the end of `out` or of the file, a piece at a time; returns the bytes read. */
+  #readInto(mount, name, out, at, offset, what) {
+    const ex = this.#ex;
     let done = 0;
-    while (done < want) {
-      this.#put('readFile(path)', name);
-      const n = ex.host_read_file(mount, offset + done, Math.min(PIECE, want - done));
-      if (n < 0) this.#fail(-n, `readFile(${JSON.stringify(path)})`);
-      if (n === 0) return out.subarray(0, done);
-      this.#take(n, out, done);
+    while (at + done < out.length) {
+      this.#put(what, name);
+      const n = ex.host_read_file(mount, offset + done, Math.min(PIECE, out.length - at - done));
+      if (n < 0) this.#fail(-n, what);
+      if (n === 0) break;
+      this.#take(n, out, at + done);
       done += n;
     }
-    return out;
+    return done;
   }
 
   /** The disk image of littlefs mount `mount` (0 is the first), to store and mount again
@@ -494,15 +518,92 @@ export class WASI {
   writeFile(path, contents, mount = 0) {
     checkPath('writeFile(path): path', path);
     const data = bytesOf('writeFile(path, contents): contents', contents);
-    const ex = this.#enter();
-    const name = encoder.encode(path);
+    this.#enter();
+    const errno = this.#write(mount, encoder.encode(path), data);
+    if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
+  }
+
+  /** Writes `data` as the file at `name` (bytes) in `mount`, a piece at a time: 0 or the
+   * code of the call that failed. */
+  #write(mount, name, data) {
     let done = 0;
     do {
       const piece = data.subarray(done, done + PIECE);
-      this.#put('writeFile(path, contents)', concat(name, piece));
-      const errno = ex.host_write_file(mount, name.length, done);
-      if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
+      this.#put('writing a file', concat(name, piece));
+      const code = this.#ex.host_write_file(mount, name.length, done);
+      if (code !== 0) return code;
       done += piece.length;
     } while (done < data.length);
+    return 0;
+  }
+
+  /** A pax tar archive of mount `mount` (0 is the first): its directories, files,
+   * symlinks and hard links with their mtimes, as GNU tar and node-tar read them. */
+  exportTar(mount = 0) {
+    this.#checkMount('exportTar(mount)', mount);
+    return writeTar(this.#tree(mount));
+  }
+
+  #checkMount(what, mount) {
+    check(Number.isInteger(mount) && mount >= 0 && mount < this.#mounts.length, `${what}: there is no mount ${mount} (the host has ${this.#mounts.length})`);
+  }
+
+  /** Makes the entries of a checked archive in mount `i`; a call that fails there (a
+   * name the mount holds as another kind, a mount fuller than the check could see)
+   * closes the host, so that no half-made tree is ever seen. */
+  #seed(i, archive) {
+    this.tarSkipped.push(...archive.skipped.map((s) => ({ mount: i, ...s })));
+    try {
+      writeEntries(this.#tree(i), archive, `options.mounts[${i}].tar`);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /** The node-level calls of src/tree.rs on mount `mount`, for tar.js: paths as strings
+   * or bytes; `make`, `link`, `write` and `setMtime` answer 0 or a code for `fail`. */
+  #tree(mount) {
+    const ex = this.#enter();
+    const bytes = (p) => (typeof p === 'string' ? encoder.encode(p) : p);
+    const what = `mount ${mount}`;
+    return {
+      make: (path, kind, target = '') => {
+        const name = bytes(path);
+        this.#put(what, concat(name, bytes(target)));
+        return ex.host_make(mount, kind, name.length);
+      },
+      link: (path, existing) => {
+        const name = bytes(path);
+        this.#put(what, concat(name, bytes(existing)));
+        return ex.host_link(mount, name.length);
+      },
+      setMtime: (path, { secs, nanos }) => {
+        this.#put(what, bytes(path));
+        return ex.host_set_mtime(mount, Number(secs), nanos);
+      },
+      write: (path, data) => this.#write(mount, bytes(path), data),
+      list: (dir, cookie) => {
+        this.#put(what, dir);
+        const n = ex.host_list_dir(mount, Number(cookie & 0xffffffffn), Number(cookie >> 32n));
+        if (n < 0) this.#fail(-n, `listing a directory of ${what}`);
+        const out = new Uint8Array(n);
+        this.#take(n, out);
+        return out;
+      },
+      readlink: (path) => {
+        this.#put(what, path);
+        const n = ex.host_readlink(mount);
+        if (n < 0) this.#fail(-n, `reading a symlink of ${what}`);
+        const out = new Uint8Array(n);
+        this.#take(n, out);
+        return out;
+      },
+      read: (path, out, at, size) => {
+        const done = this.#readInto(mount, path, out.subarray(0, at + size), at, 0, `reading a file of ${what}`);
+        check(done === size, `exportTar: a file of ${what} ended before its size`);
+      },
+      fail: (code, message) => this.#fail(code, message),
+    };
   }
 }

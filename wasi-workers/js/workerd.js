@@ -6,3 +6,4 @@ import { setModule } from './wasi.js';
 setModule(module);
 
 export { WASI, ProcessExit } from './wasi.js';
+export { packTar, readTar } from './tar.js';

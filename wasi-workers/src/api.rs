@@ -19,8 +19,9 @@ use crate::state::{Global, State};
 
 /// Bytes JS has written for the next call.
 static INPUT: Global<Vec<u8>> = Global::new(Vec::new());
-/// The bytes the last `host_read_file` or `host_export_image` produced, until JS takes them.
-static OUTPUT: Global<Vec<u8>> = Global::new(Vec::new());
+/// The bytes the last call that answers with bytes produced (`host_read_file`,
+/// `host_export_image`, those of `tree.rs`), until JS takes them.
+pub(crate) static OUTPUT: Global<Vec<u8>> = Global::new(Vec::new());
 /// Why the last set-up call that failed failed.
 static REASON: Global<&'static str> = Global::new("");
 
@@ -37,12 +38,12 @@ fn fail(reason: &'static str) -> u32 {
 }
 
 /// Takes what JS wrote with `input_reserve`.
-fn take_input() -> Vec<u8> {
+pub(crate) fn take_input() -> Vec<u8> {
     INPUT.with(core::mem::take).unwrap_or_default()
 }
 
 /// Splits the input at byte `at`: (the first part, typically a path; the rest).
-fn split_input(at: u32) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(crate) fn split_input(at: u32) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut first = take_input();
     let at = usize::try_from(at).ok().filter(|at| *at <= first.len())?;
     let rest = first.split_off(at);
@@ -76,7 +77,7 @@ pub extern "C" fn reason_len() -> u32 {
     REASON.with(|r| r.len() as u32).unwrap_or(0)
 }
 
-/// Where the bytes of the last `host_read_file` or `host_export_image` start.
+/// Where the bytes of the last call that answers with bytes start (see `OUTPUT`).
 #[no_mangle]
 pub extern "C" fn output_ptr() -> *const u8 {
     OUTPUT.with(|o| o.as_ptr()).unwrap_or(core::ptr::null())
@@ -256,7 +257,7 @@ pub extern "C" fn host_exit_code() -> i32 {
 
 /// Runs `f` on the running host's context, for the calls below; a refusal or a host that
 /// is not running is a code for JS.
-fn with_running<R>(f: impl FnOnce(&mut WasiCtx) -> Result<R, Errno>) -> Result<R, u32> {
+pub(crate) fn with_running<R>(f: impl FnOnce(&mut WasiCtx) -> Result<R, Errno>) -> Result<R, u32> {
     match calls::api(|state| match state {
         State::Running(ctx) => f(ctx).map_err(|e| u32::from(e.raw())),
         _ => Err(u32::from(Errno::BADF.raw())),
@@ -299,7 +300,12 @@ pub extern "C" fn host_set_blocking(on: bool) {
 /// Walks `path` (relative to the backend root, `/`-separated) to its parent directory,
 /// creating missing directories when `create` is set; returns the parent and last name.
 /// Empty and `.` components are skipped; `..` and NUL are `EINVAL` (JS names them first).
-fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p [u8], create: bool, now: u64) -> Result<(Ino, &'p [u8]), Errno> {
+pub(crate) fn parent_of<'p>(
+    fs: &mut dyn VirtualFs,
+    path: &'p [u8],
+    create: bool,
+    now: u64,
+) -> Result<(Ino, &'p [u8]), Errno> {
     if path.contains(&0) {
         return Err(Errno::INVAL);
     }
@@ -321,11 +327,19 @@ fn parent_of<'p>(fs: &mut dyn VirtualFs, path: &'p [u8], create: bool, now: u64)
     Err(Errno::INVAL)
 }
 
-/// The file at `path` in backend `mount` of `ctx`.
-fn file_at(ctx: &mut WasiCtx, mount: u32, path: &[u8]) -> Result<Ino, Errno> {
-    let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+/// The inode at `path` in `fs` (its root for a path that names none), following no
+/// symlink; `..` and NUL are `EINVAL`.
+pub(crate) fn node_at(fs: &mut dyn VirtualFs, path: &[u8]) -> Result<Ino, Errno> {
+    if path.iter().all(|b| *b == b'/' || *b == b'.') && !path.windows(2).any(|w| w == b"..") {
+        return Ok(fs.root());
+    }
     let (dir, name) = parent_of(fs, path, false, 0)?;
     fs.lookup(dir, name)
+}
+
+/// The file at `path` in backend `mount` of `ctx`.
+fn file_at(ctx: &mut WasiCtx, mount: u32, path: &[u8]) -> Result<Ino, Errno> {
+    node_at(ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?, path)
 }
 
 /// Writes a piece of a file (creating parent directories) into mount `mount`: the input

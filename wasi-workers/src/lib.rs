@@ -36,6 +36,8 @@ mod services;
 mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod syscalls;
+#[cfg(target_arch = "wasm32")]
+pub mod tree;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]

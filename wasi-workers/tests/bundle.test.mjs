@@ -29,3 +29,20 @@ test('wrangler deploy --dry-run bundles the example Worker', () => {
   assert.ok(!bundle.includes('readFileSync'), 'the workerd entry was chosen, not the Node one');
   assert.ok(bundle.includes('wasi_snapshot_preview1'));
 });
+
+test('wrangler deploy --dry-run bundles the Durable Object example', () => {
+  const dir = join(root, 'examples/durable-object');
+  copyFileSync(join(root, 'target/wasm32-wasip1/release/notes.wasm'), join(dir, 'src/notes.wasm'));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
+  const out = mkdtempSync(join(tmpdir(), 'wrangler-'));
+  const log = execFileSync(join(root, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', out], {
+    cwd: dir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    stdio: 'pipe',
+  }).toString();
+  assert.match(log, /--dry-run: exiting now/);
+  assert.match(log, /env\.NOTES \(Notes\)/);
+  const files = readdirSync(out);
+  assert.ok(files.some((f) => f.endsWith('notes.wasm')), files.join(', '));
+  assert.match(readFileSync(join(out, 'index.js'), 'utf8'), /Notes = class extends DurableObject/);
+});
