@@ -311,9 +311,15 @@ export class WASI {
       const path = encoder.encode(m.path);
       const where = `options.mounts[${i}] (${JSON.stringify(m.path)})`;
       if (m.image !== undefined) {
+        // A piece at a time: the image never sits in the module twice.
         const image = bytesOf('image', m.image);
-        this.#put(where, concat(path, image));
-        this.#call(ex.host_mount_image(m.readOnly, path.length), where, `; got ${image.length} bytes`);
+        this.#call(ex.host_image_begin(image.length), where, `; got ${image.length} bytes`);
+        for (let at = 0; at < image.length; at += PIECE) {
+          this.#put(where, image.subarray(at, at + PIECE));
+          this.#call(ex.host_image_piece(at), where);
+        }
+        this.#put(where, path);
+        this.#call(ex.host_mount_image(m.readOnly), where, `; got ${image.length} bytes`);
       } else if (m.backend === 'littlefs') {
         this.#put(where, path);
         const blocks = m.blockSize ? ` in blocks of ${m.blockSize}` : '';
@@ -494,8 +500,14 @@ export class WASI {
     const len = ex.host_export_image(mount);
     if (len === -ERRNO_NAMES.indexOf('ENOTSUP') || len === -ENOENT) throw new TypeError(`mount ${mount} is not a littlefs mount`);
     if (len < 0) this.#fail(-len, `exportImage(${mount})`);
+    // A piece at a time: the module never holds a second copy of the disk.
     const image = new Uint8Array(len);
-    this.#take(len, image);
+    for (let at = 0; at < len; ) {
+      const n = ex.host_image_read(mount, at, Math.min(PIECE, len - at));
+      if (n <= 0) this.#fail(n < 0 ? -n : ERRNO_NAMES.indexOf('EIO'), `exportImage(${mount})`);
+      this.#take(n, image, at);
+      at += n;
+    }
     return image;
   }
 

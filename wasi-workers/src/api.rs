@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use core::str;
 
 use wasi_core::{BuildError, BytesInput, Discard, Errno, Ino, NewNode, VirtualFs, WasiCtx, WasiCtxBuilder};
-use wasi_fs_littlefs::LittleFs;
+use wasi_fs_littlefs::{ImageLoader, LittleFs};
 use wasi_fs_memory::MemoryFs;
 
 use crate::calls;
@@ -189,12 +189,40 @@ pub extern "C" fn host_mount_littlefs(read_only: bool, capacity: f64, block_size
     }
 }
 
-/// Preopens a littlefs disk image: the input is the guest path (`path_len` bytes) then the
-/// image. A read-only mount refuses changes with `EROFS`.
+/// The littlefs image being loaded piece by piece, before `host_mount_image` mounts it.
+static IMAGE: Global<Option<ImageLoader>> = Global::new(None);
+
+/// Starts loading a littlefs disk image of `len` bytes (see `host_image_piece`).
 #[no_mangle]
-pub extern "C" fn host_mount_image(read_only: bool, path_len: u32) -> u32 {
-    let Some((path, image)) = split_input(path_len) else { return fail("bad mount") };
-    match LittleFs::from_image(image, read_only) {
+pub extern "C" fn host_image_begin(len: f64) -> u32 {
+    match ImageLoader::new(len as usize) {
+        Ok(loader) => {
+            IMAGE.with(|image| *image = Some(loader));
+            OK
+        }
+        Err(e) => fail(e.reason()),
+    }
+}
+
+/// Takes the input as the image's bytes at `offset`: the image never sits in the module
+/// twice, and its erased blocks cost nothing.
+#[no_mangle]
+pub extern "C" fn host_image_piece(offset: f64) -> u32 {
+    let bytes = take_input();
+    match IMAGE.with(|image| image.as_mut().map(|loader| loader.write(offset as usize, &bytes))).flatten() {
+        Some(Ok(())) => OK,
+        Some(Err(e)) => fail(e.reason()),
+        None => fail("no image is being loaded"),
+    }
+}
+
+/// Preopens the littlefs disk image loaded since `host_image_begin` at the guest path in
+/// the input. A read-only mount refuses changes with `EROFS`.
+#[no_mangle]
+pub extern "C" fn host_mount_image(read_only: bool) -> u32 {
+    let path = take_input();
+    let Some(Some(loader)) = IMAGE.with(Option::take) else { return fail("no image is being loaded") };
+    match loader.mount(read_only) {
         Ok(fs) => mount(read_only, &path, Box::new(fs)),
         Err(e) => fail(e.reason()),
     }
@@ -409,17 +437,42 @@ pub extern "C" fn host_read_file(mount: u32, offset: f64, len: u32) -> f64 {
     }
 }
 
-/// Puts the disk image of littlefs mount `mount` in the output buffer; returns its length,
-/// or -1 for a mount that is not littlefs.
+/// The littlefs mount `mount`, for exporting its image.
+fn littlefs(ctx: &mut WasiCtx, mount: u32) -> Result<&mut LittleFs, Errno> {
+    let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
+    fs.as_any_mut().and_then(|fs| fs.downcast_mut::<LittleFs>()).ok_or(Errno::NOTSUP)
+}
+
+/// Writes out what littlefs mount `mount` holds back (timestamps, a run of writes) as far
+/// as it can, and returns the length of its disk image, or minus the code of why not (`ENOTSUP` for a
+/// mount that is not littlefs). Then `host_image_read` hands the image over in pieces.
 #[no_mangle]
 pub extern "C" fn host_export_image(mount: u32) -> f64 {
     match with_running(|ctx| {
-        let fs = ctx.backend_mut(mount as usize).ok_or(Errno::NOENT)?;
-        let lfs = fs.as_any_mut().and_then(|fs| fs.downcast_mut::<LittleFs>()).ok_or(Errno::NOTSUP)?;
-        let image = lfs.export_image();
-        let len = image.len();
-        OUTPUT.with(|o| *o = image);
-        Ok(len)
+        let lfs = littlefs(ctx, mount)?;
+        // What is on disk is exported even if some of what was held back cannot be
+        // written now (a full disk: directory timestamps), as `LittleFs::export_image` does.
+        let _ = lfs.flush();
+        Ok(lfs.image_len())
+    }) {
+        Ok(n) => n as f64,
+        Err(code) => -f64::from(code),
+    }
+}
+
+/// Copies up to `len` bytes of littlefs mount `mount`'s image at `offset` into the output
+/// buffer: the count, or minus the code of why not.
+#[no_mangle]
+pub extern "C" fn host_image_read(mount: u32, offset: f64, len: u32) -> f64 {
+    match with_running(|ctx| {
+        let lfs = littlefs(ctx, mount)?;
+        let mut piece = Vec::new();
+        piece.try_reserve_exact(len as usize).map_err(|_| Errno::NOMEM)?;
+        piece.resize(len as usize, 0);
+        let n = lfs.read_image(offset as usize, &mut piece);
+        piece.truncate(n);
+        OUTPUT.with(|o| *o = piece);
+        Ok(n)
     }) {
         Ok(n) => n as f64,
         Err(code) => -f64::from(code),
