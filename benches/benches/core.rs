@@ -1,17 +1,16 @@
 //! criterion benchmarks of the core and each backend, called directly (no wasm engine):
 //! `cargo bench -p benches`.
 
-use benches::{big_dir, deep_path, Backend, Bench};
+use benches::{big_dir, deep_path, Bench, Disk};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wasi_core::wasi_abi::Oflags;
-
-const BACKENDS: [(&str, Backend); 2] = [("memory", Backend::Memory), ("littlefs", Backend::Littlefs(80))];
 
 fn calls(c: &mut Criterion) {
     let mut g = c.benchmark_group("calls");
     g.throughput(Throughput::Elements(1));
-    for (name, backend) in BACKENDS {
-        let mut b = Bench::new(backend);
+    for disk in Disk::all(80) {
+        let name = disk.name();
+        let mut b = Bench::new(disk);
         g.bench_function(BenchmarkId::new("clock_time_get", name), |i| i.iter(|| b.clock().unwrap()));
         g.bench_function(BenchmarkId::new("args_environ_get_100", name), |i| i.iter(|| b.args_env().unwrap()));
         g.bench_function(BenchmarkId::new("fd_write_4k_stdout", name), |i| i.iter(|| b.write(1, 4096).unwrap()));
@@ -63,11 +62,12 @@ fn calls(c: &mut Criterion) {
 fn bulk(c: &mut Criterion) {
     let mut g = c.benchmark_group("bulk");
     g.sample_size(10);
-    for (name, backend) in BACKENDS {
+    for disk in Disk::all(80) {
+        let name = disk.name();
         g.throughput(Throughput::Bytes(8 << 20));
         g.bench_function(BenchmarkId::new("append_1024x8k_read_back", name), |i| {
             i.iter(|| {
-                let mut b = Bench::new(backend);
+                let mut b = Bench::new(disk);
                 let fd = b.open("f", Oflags::CREAT).unwrap();
                 for _ in 0..1024 {
                     b.write(fd, 8192).unwrap();
@@ -81,7 +81,7 @@ fn bulk(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(128 << 20));
         g.bench_function(BenchmarkId::new("write_read_64m_in_64k", name), |i| {
             i.iter(|| {
-                let mut b = Bench::new(backend);
+                let mut b = Bench::new(disk);
                 let fd = b.open("f", Oflags::CREAT).unwrap();
                 for _ in 0..1024 {
                     b.write(fd, 65536).unwrap();

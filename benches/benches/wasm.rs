@@ -5,10 +5,8 @@
 use std::time::{Duration, Instant};
 
 use benches::guests::{hello, prepare, run, wasm, WORKLOADS};
-use benches::Backend;
+use benches::Disk;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-
-const BACKENDS: [(&str, Backend); 2] = [("memory", Backend::Memory), ("littlefs", Backend::Littlefs(160))];
 
 fn workloads(c: &mut Criterion) {
     let mut g = c.benchmark_group("wasm");
@@ -17,7 +15,8 @@ fn workloads(c: &mut Criterion) {
             g.sample_size(10);
         }
         g.throughput(w.bytes.map_or(Throughput::Elements(1), Throughput::Bytes));
-        for (name, backend) in BACKENDS {
+        for disk in Disk::all(160) {
+            let name = disk.name();
             g.bench_function(BenchmarkId::new(w.id, name), |b| {
                 if w.bytes.is_some() {
                     // The stream workloads write their file anew each op: a fresh guest
@@ -25,7 +24,7 @@ fn workloads(c: &mut Criterion) {
                     b.iter_custom(|iters| {
                         let mut total = Duration::ZERO;
                         for _ in 0..iters {
-                            let mut instance = prepare(w, backend).expect("setting the workload up");
+                            let mut instance = prepare(w, disk).expect("setting the workload up");
                             let t = Instant::now();
                             run(&mut instance, 1).expect("the workload");
                             total += t.elapsed();
@@ -33,7 +32,7 @@ fn workloads(c: &mut Criterion) {
                         total
                     });
                 } else {
-                    let mut instance = prepare(w, backend).expect("setting the workload up");
+                    let mut instance = prepare(w, disk).expect("setting the workload up");
                     run(&mut instance, 1).expect("a first op");
                     b.iter_custom(|iters| {
                         let t = Instant::now();
@@ -50,9 +49,10 @@ fn workloads(c: &mut Criterion) {
 fn cold_start(c: &mut Criterion) {
     let mut g = c.benchmark_group("wasm");
     let module = wasm("hello");
-    for (name, backend) in BACKENDS {
+    for disk in Disk::all(160) {
+        let name = disk.name();
         g.bench_function(BenchmarkId::new("hello_cold_start", name), |b| {
-            b.iter(|| hello(backend, &module).expect("hello"))
+            b.iter(|| hello(disk, &module).expect("hello"))
         });
     }
     g.finish();

@@ -3,9 +3,9 @@
 //! Set beside the direct calls of the crate root, they tell the engine's cost from ours;
 //! set beside the JS table, the JS hosts' cost from the core's.
 
-use conformance::Instance;
+use wasi_core::wasmi::Instance;
 
-use crate::{Backend, Bench};
+use crate::{Bench, Disk};
 
 /// One workload: its guest, `setup()` arguments, and bytes moved per op (for throughput).
 #[derive(Debug, Clone, Copy)]
@@ -54,18 +54,18 @@ fn failure(instance: &Instance, code: i32) -> String {
     format!("{} from {}", code & 0xff, String::from_utf8_lossy(&name))
 }
 
-/// `wasm` on a fresh context over `backend`, its `_start` run to a 0 exit.
-fn started(wasm: &[u8], backend: Backend) -> Result<Instance, String> {
-    let mut instance = Instance::new(wasm, Bench::new(backend).ctx).map_err(|e| e.to_string())?;
+/// `wasm` on a fresh context over `disk`, its `_start` run to a 0 exit.
+fn started(wasm: &[u8], disk: Disk) -> Result<Instance, String> {
+    let mut instance = Instance::new(wasm, Bench::new(disk).ctx).map_err(|e| e.to_string())?;
     match instance.start().map_err(|e| e.to_string())? {
         0 => Ok(instance),
         code => Err(format!("_start exited {code}")),
     }
 }
 
-/// A workload's guest on a fresh context over `backend`, started and set up.
-pub fn prepare(workload: &Workload, backend: Backend) -> Result<Instance, String> {
-    let mut instance = started(&wasm(workload.guest), backend)?;
+/// A workload's guest on a fresh context over `disk`, started and set up.
+pub fn prepare(workload: &Workload, disk: Disk) -> Result<Instance, String> {
+    let mut instance = started(&wasm(workload.guest), disk)?;
     if let Some(args) = workload.setup {
         match instance.call("setup", args).map_err(|e| e.to_string())? {
             0 => {}
@@ -84,8 +84,8 @@ pub fn run(instance: &mut Instance, n: u32) -> Result<(), String> {
 }
 
 /// A cold start: a context, the `hello` guest instantiated and run to its end.
-pub fn hello(backend: Backend, wasm: &[u8]) -> Result<(), String> {
-    started(wasm, backend).map(drop)
+pub fn hello(disk: Disk, wasm: &[u8]) -> Result<(), String> {
+    started(wasm, disk).map(drop)
 }
 
 #[cfg(test)]
@@ -94,12 +94,12 @@ mod tests {
 
     #[test]
     fn every_workload_guest_runs_on_both_backends() {
-        for backend in [Backend::Memory, Backend::Littlefs(160)] {
+        for disk in Disk::all(160) {
             for w in WORKLOADS {
-                let mut instance = prepare(w, backend).unwrap_or_else(|e| panic!("{} on {backend:?}: {e}", w.id));
-                run(&mut instance, 2).unwrap_or_else(|e| panic!("{} on {backend:?}: {e}", w.id));
+                let mut instance = prepare(w, disk).unwrap_or_else(|e| panic!("{} on {disk:?}: {e}", w.id));
+                run(&mut instance, 2).unwrap_or_else(|e| panic!("{} on {disk:?}: {e}", w.id));
             }
-            hello(backend, &wasm("hello")).unwrap();
+            hello(disk, &wasm("hello")).unwrap();
         }
     }
 }

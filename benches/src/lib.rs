@@ -5,18 +5,29 @@
 
 pub mod guests;
 
+use conformance::Backend;
 use wasi_core::wasi_abi::{Errno, Oflags, Rights, Whence};
-use wasi_core::{BytesInput, Clock, Discard, VirtualFs, Waited, WasiCtx};
-use wasi_fs_littlefs::LittleFs;
-use wasi_fs_memory::MemoryFs;
+use wasi_core::{BytesInput, Clock, Discard, Waited, WasiCtx};
 
-/// The backends a workload can run on.
+/// A backend a workload runs on and, for littlefs, the size of its disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// `wasi-fs-memory`.
-    Memory,
-    /// `wasi-fs-littlefs` on a disk of this many MiB.
-    Littlefs(usize),
+pub struct Disk {
+    /// Which backend.
+    pub backend: Backend,
+    /// A littlefs disk's size in MiB.
+    pub mib: usize,
+}
+
+impl Disk {
+    /// Every backend, littlefs on a disk of `mib` MiB.
+    pub fn all(mib: usize) -> [Disk; 2] {
+        Backend::ALL.map(|backend| Disk { backend, mib })
+    }
+
+    /// The backend's name.
+    pub fn name(&self) -> &'static str {
+        self.backend.name()
+    }
 }
 
 /// A clock that does not move; benchmarks never sleep.
@@ -64,8 +75,8 @@ pub struct Bench {
 }
 
 impl Bench {
-    /// A fresh context and memory on `backend`.
-    pub fn new(backend: Backend) -> Bench {
+    /// A fresh context and memory on `disk`.
+    pub fn new(disk: Disk) -> Bench {
         let mut b = WasiCtx::builder();
         for i in 0..100 {
             b.arg(format!("argument-{i}"));
@@ -73,10 +84,7 @@ impl Bench {
         }
         b.stdin(Box::new(BytesInput::new(Vec::new()))).stdout(Box::new(Discard));
         b.clock(Box::new(Fixed)).random(Box::new(Counter(0))).max_open_fds(4096);
-        let fs: Box<dyn VirtualFs> = match backend {
-            Backend::Memory => Box::new(MemoryFs::new()),
-            Backend::Littlefs(mib) => Box::new(LittleFs::new(mib << 20).expect("formatting littlefs")),
-        };
+        let fs = disk.backend.empty(disk.mib << 20).expect("making the backend");
         let id = b.backend(fs);
         b.preopen("/", id, false);
         Bench { ctx: b.build().expect("building the context"), mem: vec![0; MEM] }
@@ -220,9 +228,8 @@ pub fn big_dir(b: &mut Bench, dir: &str, n: usize) -> u32 {
 mod tests {
     use super::*;
 
-    fn each(f: impl Fn(Backend)) {
-        f(Backend::Memory);
-        f(Backend::Littlefs(80));
+    fn each(f: impl Fn(Disk)) {
+        Disk::all(80).into_iter().for_each(f);
     }
 
     #[test]

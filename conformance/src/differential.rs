@@ -4,6 +4,7 @@
 //! line-by-line comparison of a run with wasmtime's that knows the kept differences of
 //! `conformance/guests/expectations.json`.
 
+use crate::Backend;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -148,7 +149,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
 
 /// Compares our native run on `backend` with wasmtime's, line by line, then the exits.
 /// The verdict names the first kept difference met, if any.
-pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: &str, differences: &[Difference]) -> Verdict {
+pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: Backend, differences: &[Difference]) -> Verdict {
     let w: Vec<&str> = wasmtime.stdout.lines().collect();
     let o: Vec<&str> = ours.stdout.lines().collect();
     let (w_end, o_end) = (wasmtime.exit.line(), ours.exit.line());
@@ -163,7 +164,7 @@ pub fn compare(wasmtime: &Outcome, ours: &Outcome, backend: &str, differences: &
             continue;
         }
         let known = differences.iter().find(|d| {
-            d.backend.as_deref().is_none_or(|b| b == backend)
+            d.backend.as_deref().is_none_or(|b| b == backend.name())
                 && d.host.as_deref().is_none_or(|h| h == "native")
                 && glob(&d.wasmtime, wl)
                 && glob(&d.ours, ol)

@@ -7,11 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
-use wasi_core::{BytesInput, OutputStream, VirtualFs, WasiCtx};
-use wasi_fs_littlefs::LittleFs;
-use wasi_fs_memory::MemoryFs;
+use wasi_core::{BytesInput, OutputStream, WasiCtx};
 
-use crate::{OsRandom, SystemClock};
+use crate::Backend;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -87,14 +85,13 @@ pub fn expectations() -> &'static Expectations {
     })
 }
 
-/// A context that starts a guest as every runner does, on `backend` (`memory` or
-/// `littlefs`), with `args` after the program name `name`. `tell_backend` adds the
+/// A context that starts a guest as every runner does, on `backend`, with `args` after the program name `name`. `tell_backend` adds the
 /// backend's environment (a guest that checks what littlefs cannot do needs it; the
 /// syscall driver, whose runs are compared with wasmtime's, must not see it).
 pub fn guest_ctx(
     name: &str,
     args: &[String],
-    backend: &str,
+    backend: Backend,
     tell_backend: bool,
     stdout: Box<dyn OutputStream>,
     stderr: Box<dyn OutputStream>,
@@ -105,18 +102,14 @@ pub fn guest_ctx(
     for arg in args {
         b.arg(arg);
     }
-    let backend_env = start.backend_env.get(backend).filter(|_| tell_backend);
+    let backend_env = start.backend_env.get(backend.name()).filter(|_| tell_backend);
     for (k, v) in start.env.iter().chain(backend_env.into_iter().flatten()) {
         b.env(k, v);
     }
-    let fs: Box<dyn VirtualFs> = match backend {
-        "memory" => Box::new(MemoryFs::new()),
-        "littlefs" => Box::new(LittleFs::new(start.littlefs_capacity).expect("formatting the littlefs disk")),
-        other => panic!("no backend {other}"),
-    };
+    let fs = backend.empty(start.littlefs_capacity).expect("making the backend");
     b.stdin(Box::new(BytesInput::new(start.stdin.as_bytes())));
     b.stdout(stdout).stderr(stderr);
-    b.clock(Box::new(SystemClock::default())).random(Box::new(OsRandom));
+    b.native_services();
     let fs = b.backend(fs);
     b.preopen(&start.preopen, fs, false);
     b.build().expect("building the context")

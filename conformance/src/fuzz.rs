@@ -15,7 +15,7 @@ use std::rc::Rc;
 use wasi_core::wasi_abi::{self, Errno, Filetype, ValType, FUNCTIONS};
 use wasi_core::{Clock, DirEntry, GuestMemory, Ino, VirtualFs, Waited, WasiCtx};
 
-use crate::OsRandom;
+use wasi_core::native::OsRandom;
 
 /// Guest memory size; everything a call may touch lives here.
 pub const MEM: usize = 64 * 1024;

@@ -1,16 +1,12 @@
-//! Runs WASI guests natively through `wasi-core` inside the `wasmi` interpreter: the
-//! engine binding, native host services (clock, random, stdio), and copying a host
-//! directory into a backend. The `wasi-run` CLI and the conformance tests are built on it.
+//! The conformance tests' shared parts: the guests' expectations, the differential check
+//! against wasmtime's recorded answers, and the syscall fuzzer's driver. Guests run through
+//! `wasi-core`'s own wasmi binding (`wasi_core::wasmi`); so does the `wasi-run` CLI.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod binding;
+mod backend;
 pub mod differential;
 pub mod expectations;
 pub mod fuzz;
-mod hostdir;
-mod services;
 
-pub use binding::{run, Instance, Program, RunError};
-pub use hostdir::copy_into;
-pub use services::{Captured, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};
+pub use backend::Backend;

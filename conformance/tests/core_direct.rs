@@ -4,7 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use conformance::OsRandom;
+use wasi_core::native::OsRandom;
 use wasi_core::wasi_abi::{
     self, Clockid, Event, Eventtype, Subclockflags, Subscription, SubscriptionClock, SubscriptionU,
 };

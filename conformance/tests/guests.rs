@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 
 use conformance::expectations::{expectations, guest_ctx};
-use conformance::Captured;
+use conformance::Backend;
+use wasi_core::native::Captured;
 
 fn guest_wasm(name: &str) -> Vec<u8> {
     let dir = std::env::var_os("CONFORMANCE_GUESTS_DIR")
@@ -19,14 +20,14 @@ fn guest_wasm(name: &str) -> Vec<u8> {
     })
 }
 
-fn check(name: &str, backend: &str) {
+fn check(name: &str, backend: Backend) {
     let want = expectations()
         .guests
         .get(name)
         .unwrap_or_else(|| panic!("guest {name} has no expectation in conformance/guests/expectations.json"));
     let (stdout, stderr) = (Captured::default(), Captured::default());
     let ctx = guest_ctx(name, &[], backend, true, Box::new(stdout.clone()), Box::new(stderr.clone()));
-    let result = conformance::run(&guest_wasm(name), ctx);
+    let result = wasi_core::wasmi::run(&guest_wasm(name), ctx);
     let out = String::from_utf8_lossy(&stdout.contents()).into_owned();
     let err = String::from_utf8_lossy(&stderr.contents()).into_owned();
     match result {
@@ -44,11 +45,11 @@ macro_rules! guests {
         const GUESTS: &[&str] = &[$(stringify!($name)),*];
 
         mod memory {
-            $(#[test] fn $name() { super::check(stringify!($name), "memory") })*
+            $(#[test] fn $name() { super::check(stringify!($name), conformance::Backend::Memory) })*
         }
 
         mod littlefs {
-            $(#[test] fn $name() { super::check(stringify!($name), "littlefs") })*
+            $(#[test] fn $name() { super::check(stringify!($name), conformance::Backend::Littlefs) })*
         }
     };
 }
@@ -104,7 +105,8 @@ fn every_guest_has_an_expectation() {
 
 #[test]
 fn every_backend_has_tests() {
-    assert_eq!(expectations().start.backends, ["memory", "littlefs"], "the guests! macro makes a module per backend");
+    let names: Vec<&str> = Backend::ALL.iter().map(|b| b.name()).collect();
+    assert_eq!(expectations().start.backends, names, "the guests! macro makes a module per backend");
 }
 
 #[test]

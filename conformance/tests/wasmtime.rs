@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use conformance::differential::{answers, cases, compare, fnv1a, fuzz_preamble, Exit, Outcome, Verdict};
 use conformance::expectations::{expectations, guest_ctx};
-use conformance::{Captured, Program};
+use conformance::Backend;
+use wasi_core::native::Captured;
+use wasi_core::wasmi::Program;
 
 const REGENERATE: &str = "run scripts/wasmtime-answers.sh to record wasmtime's answers again";
 
@@ -23,7 +25,7 @@ fn guest_wasm(name: &str) -> Vec<u8> {
 
 /// Runs the driver as every runner runs a guest, with `args` after its name, without
 /// telling it its backend.
-fn run(program: &Program, args: &[String], backend: &str) -> Outcome {
+fn run(program: &Program, args: &[String], backend: Backend) -> Outcome {
     let stdout = Captured::default();
     let ctx =
         guest_ctx("syscall_driver", args, backend, false, Box::new(stdout.clone()), Box::new(Captured::default()));
@@ -79,7 +81,7 @@ fn guests_end_as_under_wasmtime() {
 
 /// Replays every recorded case on `backend`; fails on any unexplained difference and
 /// prints how many cases matched wholly or up to a kept difference.
-fn replay(backend: &str) {
+fn replay(backend: Backend) {
     let answers = answers();
     let program = Program::new(&guest_wasm("syscall_driver")).expect("compiling the driver");
     let differences = &expectations().differences;
@@ -115,10 +117,10 @@ fn replay(backend: &str) {
 
 #[test]
 fn memory_backend_answers_as_wasmtime() {
-    replay("memory");
+    replay(Backend::Memory);
 }
 
 #[test]
 fn littlefs_backend_answers_as_wasmtime() {
-    replay("littlefs");
+    replay(Backend::Littlefs);
 }

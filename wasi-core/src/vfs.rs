@@ -60,8 +60,105 @@ impl Default for Features {
 
 /// An inode-based filesystem backend. Every method is synchronous.
 ///
-/// Error conventions: a missing inode or entry is `ENOENT`; a directory operation on a
-/// non-directory is `ENOTDIR`; running out of space is `ENOSPC`; damaged storage is `EIO`.
+/// The contract, in short:
+/// - **Inodes** are numbers the backend picks, stable while the inode exists. The core
+///   resolves paths one name at a time with [`lookup`](VirtualFs::lookup) from
+///   [`root`](VirtualFs::root), and handles `.`, `..` (it asks `lookup(dir, "..")` for a
+///   directory's parent), symlinks, trailing slashes, rights and the sandbox itself.
+/// - **Errors** are errnos: a missing inode or entry is `ENOENT`; a directory operation on
+///   a non-directory is `ENOTDIR`; running out of space is `ENOSPC` (a write that fits in
+///   part writes that part and returns its length); damaged storage is `EIO`. What a
+///   backend does not support keeps the default, which answers `ENOTSUP`.
+/// - **Lifetimes**: [`open`](VirtualFs::open) and [`release`](VirtualFs::release) bracket
+///   every fd on an inode, so an inode unlinked while open must stay readable until its
+///   last release.
+/// - **Listings**: [`readdir`](VirtualFs::readdir) hands out entries with a cookie each
+///   (never 0) that resumes the listing after that entry, and stays valid while entries
+///   come and go; the core adds `.` and `..`.
+///
+/// A read-only backend with one file, and a guest's `path_open` and `fd_read` on it
+/// through the core, with the guest's memory as a plain byte slice:
+///
+/// ```
+/// use wasi_core::wasi_abi::{Errno, Filestat, Filetype};
+/// use wasi_core::{Clock, DirEntry, Ino, Random, VirtualFs, Waited, WasiCtx};
+///
+/// /// The root (inode 1) holds `greeting` (inode 2).
+/// struct Greeting;
+///
+/// const TEXT: &[u8] = b"hello, guest";
+///
+/// impl VirtualFs for Greeting {
+///     fn root(&self) -> Ino {
+///         1
+///     }
+///     fn lookup(&mut self, dir: Ino, name: &[u8]) -> Result<Ino, Errno> {
+///         match (dir, name) {
+///             (1, b"..") => Ok(1),
+///             (1, b"greeting") => Ok(2),
+///             (1, _) => Err(Errno::NOENT),
+///             _ => Err(Errno::NOTDIR),
+///         }
+///     }
+///     fn stat(&mut self, ino: Ino) -> Result<Filestat, Errno> {
+///         let (filetype, size) = match ino {
+///             1 => (Filetype::Directory, 0),
+///             2 => (Filetype::RegularFile, TEXT.len() as u64),
+///             _ => return Err(Errno::NOENT),
+///         };
+///         Ok(Filestat { dev: 0, ino, filetype, nlink: 1, size, atim: 0, mtim: 0, ctim: 0 })
+///     }
+///     fn read(&mut self, ino: Ino, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+///         if ino != 2 {
+///             return Err(Errno::ISDIR);
+///         }
+///         let rest = TEXT.get(offset as usize..).unwrap_or(&[]);
+///         let n = rest.len().min(buf.len());
+///         buf[..n].copy_from_slice(&rest[..n]);
+///         Ok(n)
+///     }
+///     fn readdir(&mut self, dir: Ino, cookie: u64, sink: &mut dyn FnMut(DirEntry<'_>) -> bool) -> Result<(), Errno> {
+///         if dir != 1 {
+///             return Err(Errno::NOTDIR);
+///         }
+///         if cookie == 0 {
+///             sink(DirEntry { name: b"greeting", ino: 2, filetype: Filetype::RegularFile, next: 1 });
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// /// A clock that stands still, and bytes that are not random: enough for this example.
+/// struct Still;
+/// impl Clock for Still {
+///     fn realtime(&mut self) -> u64 { 0 }
+///     fn monotonic(&mut self) -> u64 { 0 }
+///     fn sleep(&mut self, _ns: u64) -> Waited { Waited::Done }
+/// }
+/// impl Random for Still {
+///     fn fill(&mut self, buf: &mut [u8]) { buf.fill(4) }
+/// }
+///
+/// let mut b = WasiCtx::builder();
+/// b.clock(Box::new(Still)).random(Box::new(Still));
+/// let fs = b.backend(Box::new(Greeting));
+/// b.preopen("/", fs, true);
+/// let mut ctx = b.build().unwrap();
+///
+/// // Guest memory: the path at 0, an iovec (64 bytes at 128) at 32, results at 48 and 52.
+/// let mut memory = vec![0u8; 256];
+/// memory[..8].copy_from_slice(b"greeting");
+/// memory[32..40].copy_from_slice(&[128, 0, 0, 0, 64, 0, 0, 0]);
+/// let mut mem = &mut memory[..];
+/// ctx.path_open(&mut mem, 3, 0, 0, 8, 0, 0x2, 0, 0, 48).unwrap();
+/// let fd = u32::from_le_bytes(mem[48..52].try_into().unwrap());
+/// ctx.fd_read(&mut mem, fd, 32, 1, 52).unwrap();
+/// assert_eq!(&mem[128..128 + TEXT.len()], TEXT);
+/// // A name the backend does not have, and a path through a file:
+/// assert_eq!(ctx.path_open(&mut mem, 3, 0, 128, 5, 0, 0x2, 0, 0, 48), Err(Errno::NOENT));
+/// mem[..10].copy_from_slice(b"greeting/x");
+/// assert_eq!(ctx.path_open(&mut mem, 3, 0, 0, 10, 0, 0x2, 0, 0, 48), Err(Errno::NOTDIR));
+/// ```
 pub trait VirtualFs {
     /// The root directory's inode.
     fn root(&self) -> Ino;

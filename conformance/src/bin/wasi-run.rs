@@ -14,10 +14,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use conformance::{copy_into, HostStderr, HostStdin, HostStdout, OsRandom, SystemClock};
+use conformance::Backend;
+use wasi_core::copy_into;
+use wasi_core::native::SystemClock;
 use wasi_core::{Clock, VirtualFs, WasiCtx};
 use wasi_fs_littlefs::LittleFs;
-use wasi_fs_memory::MemoryFs;
 
 const USAGE: &str = "usage: wasi-run [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--image FILE::GUEST]... [--image-ro FILE::GUEST]... [--env K=V]... [--argv0 NAME] [--backend memory|littlefs] [--capacity BYTES] prog.wasm [args...]
        wasi-run mkimage [--capacity BYTES] [--block-size BYTES] HOSTDIR OUT.img";
@@ -38,7 +39,7 @@ struct Options {
     mounts: Vec<(Source, String, bool)>,
     env: Vec<(String, String)>,
     argv0: Option<String>,
-    littlefs: bool,
+    backend: Backend,
     capacity: usize,
     program: PathBuf,
     args: Vec<String>,
@@ -48,7 +49,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut mounts = Vec::new();
     let mut env = Vec::new();
     let mut argv0 = None;
-    let mut littlefs = false;
+    let mut backend = Backend::Memory;
     let mut capacity = DEFAULT_CAPACITY;
     loop {
         let arg = argv.next().ok_or("missing the program to run")?;
@@ -71,11 +72,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
                 env.push((k.to_string(), v.to_string()));
             }
             "--argv0" => argv0 = Some(value("--argv0")?),
-            "--backend" => match value("--backend")?.as_str() {
-                "memory" => littlefs = false,
-                "littlefs" => littlefs = true,
-                other => return Err(format!("unknown backend {other:?} (available: memory, littlefs)")),
-            },
+            "--backend" => backend = Backend::named(&value("--backend")?)?,
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ => {
@@ -83,7 +80,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Options, String> {
                     mounts,
                     env,
                     argv0,
-                    littlefs,
+                    backend,
                     capacity,
                     program: PathBuf::from(arg),
                     args: argv.collect(),
@@ -130,8 +127,7 @@ fn mkimage(mut argv: impl Iterator<Item = String>) -> Result<(), String> {
 }
 
 fn build(opts: &Options) -> Result<WasiCtx, String> {
-    let mut clock = SystemClock::default();
-    let now = clock.realtime();
+    let now = SystemClock::default().realtime();
     let mut b = WasiCtx::builder();
     let argv0 = opts.argv0.clone().unwrap_or_else(|| file_name(&opts.program));
     b.arg(argv0);
@@ -143,12 +139,11 @@ fn build(opts: &Options) -> Result<WasiCtx, String> {
     }
     for (source, guest, read_only) in &opts.mounts {
         let fs: Box<dyn VirtualFs> = match source {
-            Source::Dir(host) if opts.littlefs => Box::new(littlefs_copy(host, opts.capacity, None, now)?),
             Source::Dir(host) => {
-                let mut fs = MemoryFs::new();
+                let mut fs = opts.backend.empty(opts.capacity)?;
                 let root = fs.root();
-                copy_into(&mut fs, root, host, now).map_err(|e| format!("--dir {}: {e}", host.display()))?;
-                Box::new(fs)
+                copy_into(&mut *fs, root, host, now).map_err(|e| format!("--dir {}: {e}", host.display()))?;
+                fs
             }
             Source::Image(file) => {
                 let image = std::fs::read(file).map_err(|e| format!("--image {}: {e}", file.display()))?;
@@ -160,8 +155,7 @@ fn build(opts: &Options) -> Result<WasiCtx, String> {
         let id = b.backend(fs);
         b.preopen(guest, id, *read_only);
     }
-    b.stdin(Box::new(HostStdin)).stdout(Box::new(HostStdout)).stderr(Box::new(HostStderr));
-    b.clock(Box::new(clock)).random(Box::new(OsRandom));
+    b.native_services().inherit_stdio();
     b.build().map_err(|e| e.to_string())
 }
 
@@ -205,9 +199,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match conformance::run(&wasm, ctx) {
+    match wasi_core::wasmi::run(&wasm, ctx) {
         Ok((code, _)) => ExitCode::from(code as u8),
-        Err(e @ conformance::RunError::Trap(_)) => {
+        Err(e @ wasi_core::wasmi::RunError::Trap(_)) => {
             eprintln!("wasi-run: {e}");
             ExitCode::from(134)
         }

@@ -1,11 +1,46 @@
-//! The 46 imports bound into `wasmi`, generated from `wasi_abi::for_each_function!`, and
-//! running a command module's `_start`.
+//! Running guests inside the [wasmi](https://docs.rs/wasmi) interpreter (feature `wasmi`):
+//! the 46 imports bound into a `wasmi::Linker`, generated from
+//! [`wasi_abi::for_each_function!`], and running a command module's `_start`.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use wasi_core::WasiCtx;
+//! use wasi_fs_memory::MemoryFs;
+//!
+//! // A guest that creates `hello.txt` in its preopen and exits with 7.
+//! let wasm = wat::parse_str(r#"(module
+//!   (import "wasi_snapshot_preview1" "path_open"
+//!     (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+//!   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+//!   (memory (export "memory") 1)
+//!   (data (i32.const 16) "hello.txt")
+//!   (func (export "_start")
+//!     (drop (call $open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 9) (i32.const 1)
+//!       (i64.const 0x40) (i64.const 0) (i32.const 0) (i32.const 0)))
+//!     (call $exit (i32.const 7))))"#)?;
+//!
+//! let mut builder = WasiCtx::builder();
+//! builder.arg("hello").native_services().inherit_stdio();
+//! let fs = builder.backend(Box::new(MemoryFs::new()));
+//! builder.preopen("/", fs, false);
+//! let (code, mut ctx) = wasi_core::wasmi::run(&wasm, builder.build()?)?;
+//!
+//! assert_eq!(code, 7);
+//! let fs = ctx.backend_mut(0).expect("the preopen's backend");
+//! assert!(fs.lookup(fs.root(), b"hello.txt").is_ok());
+//! # Ok(())
+//! # }
+//! ```
 
 use std::fmt;
+use std::string::{String, ToString};
+use std::vec::Vec;
+use std::{format, write};
 
-use wasi_core::wasi_abi::{self, MODULE};
-use wasi_core::{errno_code, Errno, WasiCtx};
-use wasmi::{Caller, Engine, Linker, Memory, Module, Store};
+use ::wasmi::{Caller, Engine, Linker, Memory, Module, Store};
+
+use crate::wasi_abi::{self, MODULE};
+use crate::{errno_code, Errno, WasiCtx};
 
 /// What the imports reach: the WASI state and the guest's memory once it is known.
 struct State {
@@ -42,7 +77,7 @@ impl std::error::Error for RunError {}
 macro_rules! bind_all {
     ($($name:ident($($p:ident: $t:ident),*) -> $ret:ident;)*) => {
         /// Defines every preview1 import in `linker`.
-        fn add_to_linker(linker: &mut Linker<State>) -> Result<(), wasmi::Error> {
+        fn add_to_linker(linker: &mut Linker<State>) -> Result<(), ::wasmi::Error> {
             $( bind_all!(@one linker $ret $name($($p: $t),*)); )*
             Ok(())
         }
@@ -57,7 +92,7 @@ macro_rules! bind_all {
         })?;
     };
     (@one $linker:ident Exit $name:ident($($p:ident: $t:ident),*)) => {
-        $linker.func_wrap(MODULE, stringify!($name), |mut caller: Caller<'_, State>, $($p: $t),*| -> Result<(), wasmi::Error> {
+        $linker.func_wrap(MODULE, stringify!($name), |mut caller: Caller<'_, State>, $($p: $t),*| -> Result<(), ::wasmi::Error> {
             let exit = match caller.data().memory {
                 Some(memory) => {
                     let (mut mem, state) = memory.data_and_store_mut(&mut caller);
@@ -65,7 +100,7 @@ macro_rules! bind_all {
                 }
                 None => caller.data_mut().ctx.$name(&mut &mut [][..], $($p),*),
             };
-            Err(wasmi::Error::i32_exit(exit.0))
+            Err(::wasmi::Error::i32_exit(exit.0))
         })?;
     };
 }
@@ -77,7 +112,7 @@ wasi_abi::for_each_function!(bind_all);
 /// `setup` and `run`.
 pub struct Instance {
     store: Store<State>,
-    instance: wasmi::Instance,
+    instance: ::wasmi::Instance,
 }
 
 /// A compiled module with the imports bound, to instantiate as often as wanted: a test
@@ -136,11 +171,11 @@ impl Instance {
     /// Calls the export `name`, taking `i32`s and returning one `i32`.
     pub fn call(&mut self, name: &str, args: &[i32]) -> Result<i32, RunError> {
         let f = self.instance.get_func(&self.store, name).ok_or_else(|| RunError::Load(format!("no export {name}")))?;
-        let args: Vec<wasmi::Val> = args.iter().map(|a| wasmi::Val::I32(*a)).collect();
-        let mut result = [wasmi::Val::I32(0)];
+        let args: Vec<::wasmi::Val> = args.iter().map(|a| ::wasmi::Val::I32(*a)).collect();
+        let mut result = [::wasmi::Val::I32(0)];
         f.call(&mut self.store, &args, &mut result).map_err(|e| RunError::Trap(e.to_string()))?;
         match result[0] {
-            wasmi::Val::I32(v) => Ok(v),
+            ::wasmi::Val::I32(v) => Ok(v),
             _ => Err(RunError::Load(format!("{name} does not return an i32"))),
         }
     }

@@ -1,16 +1,17 @@
-//! Copying a host directory tree into a backend, for `wasi-run --dir`.
+//! Copying a host directory tree into a backend (feature `std`, on Unix), as `wasi-run
+//! --dir` does: a guest sees a copy, and nothing it does reaches the host.
 
+use std::format;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use wasi_core::{Ino, NewNode, VirtualFs};
+use crate::{Ino, NewNode, VirtualFs};
 
 /// Copies the files, directories and symlinks under `host` into directory `dir` of `fs`,
 /// stamping them with `now`.
 pub fn copy_into(fs: &mut dyn VirtualFs, dir: Ino, host: &Path, now: u64) -> io::Result<()> {
-    let fail =
-        |what: &str, path: &Path, e: wasi_core::Errno| io::Error::other(format!("{what} {}: {e}", path.display()));
+    let fail = |what: &str, path: &Path, e: crate::Errno| io::Error::other(format!("{what} {}: {e}", path.display()));
     for entry in std::fs::read_dir(host)? {
         let entry = entry?;
         let path = entry.path();
@@ -32,7 +33,7 @@ pub fn copy_into(fs: &mut dyn VirtualFs, dir: Ino, host: &Path, now: u64) -> io:
             while at < data.len() {
                 let n = fs.write(ino, at as u64, &data[at..], now).map_err(|e| fail("writing", &path, e))?;
                 if n == 0 {
-                    return Err(fail("writing", &path, wasi_core::Errno::NOSPC));
+                    return Err(fail("writing", &path, crate::Errno::NOSPC));
                 }
                 at += n;
             }

@@ -1,12 +1,28 @@
-//! Native host services for `wasi-core`: the system clock, the OS random source, the
-//! process's stdio, and an output stream that captures what a test's guest writes.
+//! Host services from the standard library (feature `std`): the system clock, the OS's
+//! random source, the process's stdio, and an output stream that keeps what a guest
+//! writes. [`WasiCtxBuilder::native_services`] and [`WasiCtxBuilder::inherit_stdio`] put
+//! them in a context.
 
+use std::boxed::Box;
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::vec::Vec;
 
-use wasi_core::{Clock, Errno, InputStream, OutputStream, Random, Waited};
+use crate::{Clock, Errno, InputStream, OutputStream, Random, Waited, WasiCtxBuilder};
+
+impl WasiCtxBuilder {
+    /// The system clock and the OS's random source.
+    pub fn native_services(&mut self) -> &mut Self {
+        self.clock(Box::new(SystemClock::default())).random(Box::new(OsRandom))
+    }
+
+    /// The process's stdin, stdout and stderr.
+    pub fn inherit_stdio(&mut self) -> &mut Self {
+        self.stdin(Box::new(HostStdin)).stdout(Box::new(HostStdout)).stderr(Box::new(HostStderr))
+    }
+}
 
 /// Wall-clock time from `SystemTime`, monotonic time from an `Instant` taken at creation;
 /// `sleep` really sleeps.
