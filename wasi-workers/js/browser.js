@@ -4,5 +4,5 @@ import { setModule } from './wasi.js';
 const url = new URL('./wasi_workers.wasm', import.meta.url);
 setModule(WebAssembly.compileStreaming ? await WebAssembly.compileStreaming(fetch(url)) : await WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
 
-export { WASI, ProcessExit } from './wasi.js';
+export { BACKENDS, WASI, ProcessExit } from './wasi.js';
 export { packTar, readTar } from './tar.js';

@@ -3,11 +3,17 @@ export class ProcessExit extends Error {
   readonly code: number;
 }
 
+/** A mount's backend: fast memory, or littlefs (bounded memory, exportable image). */
+export type Backend = 'memory' | 'littlefs';
+
+/** The backends' names, in that order. */
+export const BACKENDS: readonly Backend[];
+
 export interface Mount {
   /** The guest path of the preopened directory, e.g. "/" or "/data". */
   path: string;
   /** "memory" (default) or "littlefs" (bounded memory, exportable image). */
-  backend?: 'memory' | 'littlefs';
+  backend?: Backend;
   /** Bytes: a memory mount's quota (ENOSPC past it; default 64 MiB) or a littlefs disk's size (a whole number of blocks, at least 16; default 16 MiB). */
   capacity?: number;
   /** Bytes per block of a new littlefs disk (128 to 1 MiB; default 4096, or less for a capacity under 1 MiB or not a multiple of it). An image's block size is read from it. */

@@ -4,5 +4,5 @@ import { setModule } from './wasi.js';
 
 setModule(new WebAssembly.Module(readFileSync(new URL('./wasi_workers.wasm', import.meta.url))));
 
-export { WASI, ProcessExit } from './wasi.js';
+export { BACKENDS, WASI, ProcessExit } from './wasi.js';
 export { packTar, readTar } from './tar.js';

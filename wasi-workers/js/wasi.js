@@ -33,12 +33,14 @@ const ENOENT = ERRNO_NAMES.indexOf('ENOENT');
  * module twice. */
 const PIECE = 1 << 20;
 
-/** Default quota of a memory mount: a guest filling it gets ENOSPC long before a Worker's
- * 128 MB are gone. */
-const DEFAULT_MEMORY_BYTES = 64 * 1024 * 1024;
+/** The backends a mount can have, named once, with the capacity of a mount that gives
+ * none: a memory mount's quota (a guest filling it gets ENOSPC long before a Worker's
+ * 128 MB are gone) and a littlefs disk's size. */
+const DEFAULT_CAPACITY = { memory: 64 * 1024 * 1024, littlefs: 16 * 1024 * 1024 };
 
-/** Default littlefs disk size when a mount gives neither capacity nor image. */
-const DEFAULT_LITTLEFS_BYTES = 16 * 1024 * 1024;
+/** The backends' names. */
+export const BACKENDS = Object.freeze(Object.keys(DEFAULT_CAPACITY));
+const [MEMORY, LITTLEFS] = BACKENDS;
 
 /** The most all mounts may hold together: the module addresses 4 GiB, and needs room
  * beside them for its own state and for moving files in and out. */
@@ -137,14 +139,14 @@ function mountsOf(options) {
     for (const [i, m] of options.mounts.entries()) {
       const at = `options.mounts[${i}]`;
       check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), `${at}.path must be a non-empty string without NUL`);
-      const backend = m.backend ?? (m.image !== undefined ? 'littlefs' : 'memory');
-      check(backend === 'memory' || backend === 'littlefs', `${at}.backend must be 'memory' or 'littlefs'`);
+      const backend = m.backend ?? (m.image !== undefined ? LITTLEFS : MEMORY);
+      check(BACKENDS.includes(backend), `${at}.backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`);
       check(m.files === undefined || (typeof m.files === 'object' && m.files !== null), `${at}.files must be an object of path -> contents`);
       check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `${at}.capacity must be a positive whole number of bytes`);
       check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `${at}.image must be a Uint8Array or ArrayBuffer`);
-      check(backend === 'littlefs' || m.image === undefined, `${at}: an image is for the littlefs backend`);
-      check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === 'littlefs' && m.image === undefined), `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
-      const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? (backend === 'littlefs' ? DEFAULT_LITTLEFS_BYTES : DEFAULT_MEMORY_BYTES));
+      check(backend === LITTLEFS || m.image === undefined, `${at}: an image is for the littlefs backend`);
+      check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === LITTLEFS && m.image === undefined), `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
+      const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? DEFAULT_CAPACITY[backend]);
       for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
       mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image, tar: tarOf(at, m.tar, capacity) });
     }
@@ -152,12 +154,12 @@ function mountsOf(options) {
   if (options.preopens !== undefined) {
     const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
     check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0 && !p.includes('\0')), 'options.preopens must be an array of guest paths without NUL (or an object keyed by them)');
-    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: 'memory', capacity: DEFAULT_MEMORY_BYTES });
+    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: MEMORY, capacity: DEFAULT_CAPACITY[MEMORY] });
   }
   if (options.fs !== undefined) {
     check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
     for (const path of Object.keys(options.fs)) checkPath('options.fs: the path', path);
-    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: 'memory', capacity: DEFAULT_MEMORY_BYTES });
+    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: MEMORY, capacity: DEFAULT_CAPACITY[MEMORY] });
     mounts[0].files = { ...mounts[0].files, ...options.fs };
   }
   const total = mounts.reduce((sum, m) => sum + m.capacity, 0);
@@ -320,7 +322,7 @@ export class WASI {
         }
         this.#put(where, path);
         this.#call(ex.host_mount_image(m.readOnly), where, `; got ${image.length} bytes`);
-      } else if (m.backend === 'littlefs') {
+      } else if (m.backend === LITTLEFS) {
         this.#put(where, path);
         const blocks = m.blockSize ? ` in blocks of ${m.blockSize}` : '';
         this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity, m.blockSize), where, `; got a capacity of ${m.capacity} bytes${blocks}`);

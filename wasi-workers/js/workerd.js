@@ -5,5 +5,5 @@ import { setModule } from './wasi.js';
 
 setModule(module);
 
-export { WASI, ProcessExit } from './wasi.js';
+export { BACKENDS, WASI, ProcessExit } from './wasi.js';
 export { packTar, readTar } from './tar.js';

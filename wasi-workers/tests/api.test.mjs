@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { WASI, ProcessExit } from '../pkg/node.js';
+import { BACKENDS, WASI, ProcessExit } from '../pkg/node.js';
 
 /** A command module (WAT compiled by hand would need a tool; these are tiny binaries). */
 function wasm(bytes) {
@@ -200,7 +200,7 @@ test('stdin from a ReadableStream, stdout and stderr to WritableStreams', async 
 });
 
 test('file paths from the embedder are checked: NUL, .., names over 255 bytes', () => {
-  for (const backend of ['memory', 'littlefs']) {
+  for (const backend of BACKENDS) {
     assert.throws(() => new WASI({ mounts: [{ path: '/', backend, files: { 'a\0b': 'x' } }] }), { name: 'TypeError', message: /files: the path "a\\u0000b" contains a NUL/ });
     assert.throws(() => new WASI({ mounts: [{ path: '/', backend, files: { 'a/../b': 'x' } }] }), { name: 'TypeError', message: /'\.\.' component/ });
     assert.throws(() => new WASI({ fs: { [`${'n'.repeat(256)}`]: 'x' } }), { name: 'TypeError', message: /longer than 255 bytes/ });
@@ -228,4 +228,11 @@ test('writeFile and readFile move a large file in pieces: the host holds one cop
   assert.deepEqual([...wasi.readFile('big', 0, { offset: 40 * MiB - 2, length: 10 })], [...data.subarray(40 * MiB - 2)]);
   const grew = wasi.hostMemoryBytes() - before;
   assert.ok(grew < 44 * MiB, `the host grew by ${grew} bytes for a 40 MiB file`);
+});
+
+test('the backends are named once: index.d.ts declares the same names', () => {
+  const dts = readFileSync(new URL('../pkg/index.d.ts', import.meta.url), 'utf8');
+  const declared = dts.match(/export type Backend = (.*);/)[1].split(' | ').map((b) => JSON.parse(b.replaceAll("'", '"')));
+  assert.deepEqual(declared, [...BACKENDS]);
+  assert.throws(() => new WASI({ mounts: [{ path: '/', backend: 'floppy' }] }), { name: 'TypeError', message: /one of 'memory', 'littlefs'/ });
 });

@@ -7,10 +7,10 @@ import v8 from 'node:v8';
 // One tier of compiled code: stack frames keep their sizes, so a guest recursing one frame
 // deeper per run moves the point where the stack runs out through the host's call path.
 v8.setFlagsFromString('--liftoff-only');
-const { WASI } = await import('../pkg/node.js');
+const { BACKENDS, WASI } = await import('../pkg/node.js');
 const scenarios = await import('./faults-scenarios.mjs');
 
-for (const backend of ['memory', 'littlefs']) {
+for (const backend of BACKENDS) {
   test(`${backend}: the stack running out anywhere in a host call leaves the host intact`, async () => {
     const inHost = await scenarios.stackRunsOutEverywhere(WASI, backend);
     assert.ok(inHost > 0, 'some runs ran out of stack inside the host');

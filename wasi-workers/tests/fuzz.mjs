@@ -13,7 +13,7 @@
 // runs N cases (default 1000) and prints what it did; fuzz.test.mjs runs a few in the
 // test command. A failure prints the seed that reproduces it.
 import { ERRNO_NAMES, SYSCALLS } from '../pkg/abi.js';
-import { WASI, ProcessExit } from '../pkg/node.js';
+import { BACKENDS, WASI, ProcessExit } from '../pkg/node.js';
 import { Driver } from './driver.mjs';
 
 const MiB = 2 ** 20;
@@ -130,7 +130,7 @@ function shapedCall(r, d, paths, fds) {
 /** One case: returns what happened, or throws what broke. */
 export function runCase(seed, { calls = 200 } = {}) {
   const r = rng(seed);
-  const backend = r.pick(['memory', 'littlefs']);
+  const backend = r.pick(BACKENDS);
   const capacity = r.pick([64, 256, 1024, 4096]) * 1024;
   const wasi = new WASI({
     mounts: [

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { WASI } from '../pkg/node.js';
+import { BACKENDS, WASI } from '../pkg/node.js';
 import { streamsHandler } from './streams-handler.mjs';
 import { echoStreams, floodIsBackPressured, replAnswers, sleepsForReal } from './jspi-scenarios.mjs';
 import { scenarios } from './jspi-host-scenarios.mjs';
@@ -38,7 +38,7 @@ test(`Node ${process.version}: files can be read and written while the guest wai
 test(`Node ${process.version}: close() while the guest waits ends it at once`, () => scenarios.closeWhileWaiting(WASI, guest));
 test(`Node ${process.version}: a 2^63 ns sleep does not spin`, () => scenarios.longSleepDoesNotSpin(WASI, guest, countTimers));
 
-for (const backend of ['memory', 'littlefs']) {
+for (const backend of BACKENDS) {
   test(`Node ${process.version}, ${backend}: the stack running out anywhere in a host call leaves it intact`, async () => {
     assert.ok((await faults.stackRunsOutEverywhere(WASI, backend)) > 0, 'some runs ran out of stack inside the host');
   });

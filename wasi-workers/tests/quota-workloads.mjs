@@ -92,12 +92,12 @@ export function measure(WASI, name, backend, capacity) {
 
 // `node wasi-workers/tests/quota-workloads.mjs [backend...]`: SECURITY.md's table.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { WASI } = await import('../pkg/node.js');
+  const { BACKENDS, WASI } = await import('../pkg/node.js');
   const { ERRNO_NAMES } = await import('../pkg/abi.js');
   const MiB = 2 ** 20;
   console.log('| backend | workload | quota | steps | refused with | host memory grew by | ratio |');
   console.log('|---|---|---|---|---|---|---|');
-  for (const backend of process.argv.length > 2 ? process.argv.slice(2) : ['memory', 'littlefs']) {
+  for (const backend of process.argv.length > 2 ? process.argv.slice(2) : BACKENDS) {
     for (const quota of [4 * MiB, 16 * MiB]) {
       for (const name of Object.keys(workloads)) {
         const { steps, errno, grew } = measure(WASI, name, backend, quota);

@@ -8,12 +8,12 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symli
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as nodeTar from 'tar';
-import { WASI, packTar, readTar } from '../pkg/node.js';
+import { BACKENDS, WASI, packTar, readTar } from '../pkg/node.js';
 
 // (module (memory (export "memory") 1) (func (export "_start")))
 const EMPTY = new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]));
 
-const backends = ['memory', 'littlefs'];
+const backends = BACKENDS;
 const tmp = mkdtempSync(join(tmpdir(), 'wasi-tar-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
