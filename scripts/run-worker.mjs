@@ -15,7 +15,7 @@ const mf = new Miniflare({
     // would resolve 'wasi-workers' to (the package's "workerd" export).
     { type: 'ESModule', path: path('examples/worker/src/wasi-workers'), contents: "export * from '../../../wasi-workers/pkg/workerd.js';" },
     ...pkg.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: path(`wasi-workers/pkg/${f}`) })),
-    { type: 'CompiledWasm', path: path('wasi-workers/pkg/wasi_workers.wasm') },
+    ...pkg.filter((f) => f.endsWith('.wasm')).map((f) => ({ type: 'CompiledWasm', path: path(`wasi-workers/pkg/${f}`) })),
   ],
   modulesRoot: path(''),
   compatibilityDate: '2025-01-01',

@@ -21,7 +21,7 @@ export function notesMiniflare(persist, { extra = {}, objects = {} } = {}) {
       // bundler resolves 'wasi-workers' to (the package's "workerd" export).
       { type: 'ESModule', path: path('examples/durable-object/src/wasi-workers'), contents: "export * from '../../../wasi-workers/pkg/workerd.js';" },
       ...pkg.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: path(`wasi-workers/pkg/${f}`) })),
-      { type: 'CompiledWasm', path: path('wasi-workers/pkg/wasi_workers.wasm') },
+      ...pkg.filter((f) => f.endsWith('.wasm')).map((f) => ({ type: 'CompiledWasm', path: path(`wasi-workers/pkg/${f}`) })),
     ],
     modulesRoot: path(''),
     compatibilityDate: '2025-01-01',

@@ -22,17 +22,19 @@ function suspending(f) {
 const SMALL = 32;
 
 /**
- * The imports for one instance. `h` holds `memory` (the guest's, once known: null before
- * start() unless the guest imports it), `own` (our instance's memory, set once
- * instantiated), `now(id)`, `sleep(ns)` (virtual), `wait(ns)` (a promise: real time, for
- * JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
- * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks`
- * (how many embedder callbacks are running) and `wake` (a promise that settles when the
- * host is closed, ending any wait). Views are cached and remade only when a memory has
- * grown (its buffer changed). Addresses arrive as signed i32: `>>> 0` makes them
- * unsigned.
+ * The imports for one instance of our module, and `bind(h)`, which gives them the host
+ * that now runs on it (null while none does: see pool.js). `h` holds `memory` (the
+ * guest's, once known: null before start() unless the guest imports it), `own` (our
+ * instance's memory), `now(id)`, `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
+ * for JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
+ * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks` (how
+ * many embedder callbacks are running) and `wake` (a promise that settles when the host is
+ * closed, ending any wait). Views are cached and remade only when a memory has grown (its
+ * buffer changed), and dropped by `bind`: a view of one host's guest never serves the next.
+ * Addresses arrive as signed i32: `>>> 0` makes them unsigned.
  */
-export function bridgeImports(h) {
+export function bridge() {
+  let h = null;
   let guest = new Uint8Array(0);
   let own = new Uint8Array(0);
 
@@ -61,7 +63,12 @@ export function bridgeImports(h) {
   /** A wait that ends early when the host is closed. */
   const wait = (promise) => Promise.race([promise, h.wake]);
 
-  return {
+  const bind = (host) => {
+    h = host;
+    guest = new Uint8Array(0);
+    own = new Uint8Array(0);
+  };
+  const imports = {
     host: {
       guest_read(ptr, len, dst) {
         ptr >>>= 0;
@@ -118,4 +125,5 @@ export function bridgeImports(h) {
       },
     },
   };
+  return { imports, bind };
 }

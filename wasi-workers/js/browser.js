@@ -1,8 +1,11 @@
 // Entry for browsers: fetches and compiles the wasm next to this file.
-import { setModule } from './wasi.js';
+import { setModules } from './wasi.js';
 
-const url = new URL('./wasi_workers.wasm', import.meta.url);
-setModule(WebAssembly.compileStreaming ? await WebAssembly.compileStreaming(fetch(url)) : await WebAssembly.compile(await (await fetch(url)).arrayBuffer()));
+const compile = async (name) => {
+  const url = new URL(name, import.meta.url);
+  return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(url)) : WebAssembly.compile(await (await fetch(url)).arrayBuffer());
+};
+setModules(...(await Promise.all([compile('./wasi_workers.wasm'), compile('./thunk.wasm')])));
 
 export { BACKENDS, WASI, ProcessExit } from './wasi.js';
 export { packTar, readTar } from './tar.js';

@@ -1,8 +1,9 @@
 // Entry for Node: reads and compiles the wasm next to this file.
 import { readFileSync } from 'node:fs';
-import { setModule } from './wasi.js';
+import { setModules } from './wasi.js';
 
-setModule(new WebAssembly.Module(readFileSync(new URL('./wasi_workers.wasm', import.meta.url))));
+const compile = (name) => new WebAssembly.Module(readFileSync(new URL(name, import.meta.url)));
+setModules(compile('./wasi_workers.wasm'), compile('./thunk.wasm'));
 
 export { BACKENDS, WASI, ProcessExit } from './wasi.js';
 export { packTar, readTar } from './tar.js';

@@ -1,20 +1,19 @@
 // The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's. Each
-// WASI object instantiates our module once: that instance is the host, and the guest
-// imports its exports directly.
+// WASI object runs on an instance of our module of its own while it is open (a closed
+// host's instance serves a later one: pool.js), and its guest imports the host's thunk,
+// which calls into that instance with no JS frame in between.
 
-import { ERRNO_NAMES, SYSCALLS } from './abi.js';
-import { bridgeImports, HAS_JSPI, ProcessExit } from './bridge.js';
+import { ERRNO_NAMES } from './abi.js';
+import { HAS_JSPI, ProcessExit } from './bridge.js';
+import { guestImports } from './imports.js';
+import { acquire, release } from './pool.js';
+import { defaultRandom } from './random.js';
 import { StdinQueue } from './stdin.js';
 import { readTar, writeEntries, writeTar } from './tar.js';
 
 export { ProcessExit };
 
-let module = null;
-
-/** Called once by the entry point with our compiled module. */
-export function setModule(compiled) {
-  module = compiled;
-}
+export { setModules } from './pool.js';
 
 /** What the module's file calls return beyond errnos (src/api.rs `REFUSED` + `calls::Refused`). */
 const REFUSALS = {
@@ -23,6 +22,7 @@ const REFUSALS = {
 };
 
 /** Why a run ended (src/calls.rs `End`). */
+const END_RUNNING = 0;
 const END_EXIT = 1;
 const END_INTERRUPTED = 2;
 const END_CLOSED = 3;
@@ -109,11 +109,11 @@ async function readAll(stdin) {
 }
 
 /** An output target: a WritableStream (written as the guest writes; `write` answers 1
- * when its queue is full, and `ready()` resolves when it has room), a function, or
- * nothing. `guard` marks the embedder's code running. */
+ * when its queue is full, `ready()` resolves when it has room, and `close()` returns a
+ * promise), a function, or nothing. `guard` marks the embedder's code running. */
 function sink(name, target, guard) {
-  if (target === undefined || target === null) return { write() {}, async ready() {}, async close() {} };
-  if (typeof target === 'function') return { write: guard((b) => (target(b) === false ? false : 0)), async ready() {}, async close() {} };
+  if (target === undefined || target === null) return { write() {}, async ready() {}, close() {} };
+  if (typeof target === 'function') return { write: guard((b) => (target(b) === false ? false : 0)), async ready() {}, close() {} };
   check(typeof target.getWriter === 'function', `${name} must be a WritableStream or a function`);
   const writer = target.getWriter();
   return {
@@ -183,10 +183,6 @@ function defaultNow(offset) {
   };
 }
 
-function defaultRandom(bytes) {
-  for (let at = 0; at < bytes.length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
-}
-
 /** A random 53-bit number (exact as a float), from `random`. */
 function seedFrom(random) {
   const bytes = new Uint8Array(8);
@@ -201,12 +197,16 @@ export class WASI {
   #options;
   #mounts;
   #host = null;
+  /** The instance this host runs on (pool.js), and its exports: null once closed. */
+  #slot = null;
   #ex = null;
   #started = false;
+  /** Whether start() is under way: until it ends, the instance is not given back. */
+  #running = false;
+  /** Whether close() came while start() was under way. */
+  #closedWhileRunning = false;
   #stdout;
   #stderr;
-  /** The stack pointer of our instance before any call: restored after a call was cut short. */
-  #stackTop = 0;
   /** Ends every wait of the guest: resolved by close(). */
   #wake;
 
@@ -294,21 +294,28 @@ export class WASI {
     this.#stdout = sink('options.stdout', o.stdout, guard);
     // One stream for both is common (merged output); a stream can have only one writer.
     this.#stderr = o.stderr !== undefined && o.stderr === o.stdout ? this.#stdout : sink('options.stderr', o.stderr, guard);
-    const ex = new WebAssembly.Instance(module, bridgeImports(h)).exports;
+    const { slot, generation, calls } = acquire(h);
+    const ex = slot.ex;
     h.own = ex.memory;
     this.#host = h;
+    this.#slot = slot;
     this.#ex = ex;
-    this.#stackTop = ex.__stack_pointer.value;
-    this.#call(ex.host_begin(o.stdout != null, o.stderr != null), 'options');
-    for (const a of o.args ?? []) {
-      this.#put('options.args', encoder.encode(a));
-      this.#call(ex.host_arg(), 'options.args');
+    this.wasiImport = guestImports(calls);
+    try {
+      this.#setUp(h, generation);
+    } catch (e) {
+      this.close();
+      throw e;
     }
-    for (const [k, v] of Object.entries(o.env ?? {})) {
-      const name = encoder.encode(k);
-      this.#put(`options.env.${k}`, concat(name, encoder.encode(v)));
-      this.#call(ex.host_env(name.length), `options.env.${k}`);
-    }
+  }
+
+  /** Sets the host of `generation` up from the options, in our instance. */
+  #setUp(h, generation) {
+    const o = this.#options;
+    const ex = this.#ex;
+    const args = o.args ?? [];
+    const len = this.#putStrings('options.args and options.env', args.length, [...args, ...Object.entries(o.env ?? {}).flat()]);
+    this.#call(ex.host_begin(generation, o.stdout != null, o.stderr != null, len), 'options');
     for (const [i, m] of this.#mounts.entries()) {
       const path = encoder.encode(m.path);
       const where = `options.mounts[${i}] (${JSON.stringify(m.path)})`;
@@ -336,7 +343,6 @@ export class WASI {
       if (m.tar?.entries !== undefined) this.#seed(i, m.tar);
       for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(`options file ${JSON.stringify(path)}`, contents), i);
     }
-    this.wasiImport = Object.fromEntries(SYSCALLS.map(([name]) => [name, ex[name]]));
   }
 
   /** Copies `bytes` into our instance's input buffer, for the next call to consume. */
@@ -344,6 +350,27 @@ export class WASI {
     const at = this.#ex.input_reserve(bytes.length) >>> 0;
     if (at === 0) throw new TypeError(`${what}: ${bytes.length} bytes do not fit in the host's memory`);
     new Uint8Array(this.#ex.memory.buffer, at, bytes.length).set(bytes);
+  }
+
+  /** Writes `count` and then `strings` into our instance's input buffer, each as its
+   * UTF-8 length and bytes (little-endian u32 lengths), straight into the module's
+   * memory, as host_begin reads them; returns the bytes written. */
+  #putStrings(what, count, strings) {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    let most = 4;
+    for (const s of strings) most += 4 + 3 * s.length;
+    const at = this.#ex.input_reserve(most) >>> 0;
+    if (at === 0) throw new TypeError(`${what}: ${most} bytes do not fit in the host's memory`);
+    const bytes = new Uint8Array(this.#ex.memory.buffer, at, most);
+    const view = new DataView(bytes.buffer, at, most);
+    view.setUint32(0, count, true);
+    let used = 4;
+    for (const s of strings) {
+      const { written } = encoder.encodeInto(s, bytes.subarray(used + 4));
+      view.setUint32(used, written, true);
+      used += 4 + written;
+    }
+    return used;
   }
 
   /** Throws a TypeError naming `what` if a set-up call failed, with the module's reason
@@ -375,7 +402,7 @@ export class WASI {
   #enter() {
     const ex = this.#ex;
     if (ex === null) throw new Error('this WASI host was closed');
-    if (ex.host_busy() && this.#host.callbacks === 0) ex.__stack_pointer.value = this.#stackTop;
+    if (ex.host_busy() && this.#host.callbacks === 0) ex.__stack_pointer.value = this.#slot.stackTop;
     return ex;
   }
 
@@ -402,7 +429,9 @@ export class WASI {
     check(typeof instance.exports._start === 'function', 'the guest module exports no _start function');
     this.#bind(instance);
     const ex = this.#ex;
+    const stackTop = this.#slot.stackTop;
     let failure = null;
+    this.#running = true;
     try {
       for (const [i, m] of this.#mounts.entries()) {
         if (typeof m.tar?.getReader === 'function') this.#seed(i, readTar(await readAll(m.tar), `options.mounts[${i}].tar`, m.capacity));
@@ -430,14 +459,23 @@ export class WASI {
     } catch (e) {
       failure = e;
     } finally {
-      await this.#stdout.close();
-      await this.#stderr.close();
+      // Only a stream has anything to wait for: a run's end costs no turn otherwise.
+      for (const out of [this.#stdout, this.#stderr]) {
+        const closing = out.close();
+        if (closing) await closing;
+      }
       // Nothing of ours is on the stack now: whatever a cut-short call left goes.
-      ex.__stack_pointer.value = this.#stackTop;
+      ex.__stack_pointer.value = stackTop;
     }
-    switch (ex.host_end()) {
+    // A guest whose host was closed outside its calls is ended by its thunk's trap,
+    // which the module does not see.
+    const end = ex.host_end() === END_RUNNING && this.#closedWhileRunning && failure !== null ? END_CLOSED : ex.host_end();
+    const code = ex.host_exit_code();
+    this.#running = false;
+    // Closed during the run: the instance is given back now that nothing of it runs.
+    if (this.#ex === null) this.#giveBack();
+    switch (end) {
       case END_EXIT: {
-        const code = ex.host_exit_code();
         if (this.#options.returnOnExit === false) throw failure instanceof ProcessExit ? failure : new ProcessExit(code);
         return code;
       }
@@ -526,6 +564,15 @@ export class WASI {
     this.#ex.host_close();
     this.#ex = null;
     this.#wake();
+    if (this.#running) this.#closedWhileRunning = true;
+    else this.#giveBack();
+  }
+
+  /** Gives our instance back to the pool, once this host is closed and no run of it is
+   * under way (a guest waiting under JSPI waits inside the instance). */
+  #giveBack() {
+    release(this.#slot);
+    this.#slot = null;
   }
 
   /** Writes a file into mount `mount` (0 is the first), creating directories. */

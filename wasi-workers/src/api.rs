@@ -99,14 +99,21 @@ fn output_for(fd: u32, to_js: bool) -> Box<dyn wasi_core::OutputStream> {
     }
 }
 
-/// Starts setting the host up. Add arguments, environment and mounts, then call
-/// `host_finish`. Stdin starts empty (see `host_set_stdin`); stdout and stderr go to JS
-/// where `stdout_to_js`/`stderr_to_js` say so, and nowhere otherwise.
+/// Starts setting the host of generation `owner` up: from now on its guest's calls, and no
+/// other's, get in (see `syscalls.rs`). The input's first `len` bytes hold the arguments
+/// and the environment (see [`args_and_env`]): one call, however many there are. Add
+/// mounts, then call `host_finish`. Stdin starts empty (see `host_set_stdin`); stdout and
+/// stderr go to JS where `stdout_to_js`/`stderr_to_js` say so, and nowhere otherwise.
 #[no_mangle]
-pub extern "C" fn host_begin(stdout_to_js: bool, stderr_to_js: bool) -> u32 {
+pub extern "C" fn host_begin(owner: f64, stdout_to_js: bool, stderr_to_js: bool, len: u32) -> u32 {
+    let mut input = take_input();
+    input.truncate(len as usize);
     let mut builder = WasiCtx::builder();
     builder.stdout(output_for(1, stdout_to_js)).stderr(output_for(2, stderr_to_js));
     builder.clock(Box::new(JsClock)).random(Box::new(JsRandom));
+    if let Err(reason) = args_and_env(&input, &mut builder) {
+        return fail(reason);
+    }
     let begun = calls::api(|state| {
         let empty = matches!(state, State::Empty);
         if empty {
@@ -115,9 +122,45 @@ pub extern "C" fn host_begin(stdout_to_js: bool, stderr_to_js: bool) -> u32 {
         empty
     });
     match begun {
-        Ok(true) => OK,
+        Ok(true) => {
+            crate::syscalls::own(owner);
+            OK
+        }
         _ => fail("this WASI host is already set up"),
     }
+}
+
+/// Byte strings one after another, each a little-endian `u32` length and its bytes, as
+/// `host_begin`'s input holds them.
+struct Strings<'a>(&'a [u8]);
+
+impl<'a> Iterator for Strings<'a> {
+    type Item = Result<&'a str, &'static str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (len, rest) = self.0.split_first_chunk::<4>()?;
+        let Some((s, rest)) = rest.split_at_checked(u32::from_le_bytes(*len) as usize) else {
+            self.0 = &[];
+            return Some(Err("bad set-up input"));
+        };
+        self.0 = rest;
+        Some(str::from_utf8(s).map_err(|_| "an argument or environment entry is not valid UTF-8"))
+    }
+}
+
+/// Adds the arguments and environment of `host_begin`'s input: the number of arguments
+/// (a little-endian `u32`), then the arguments, then names and values of the environment
+/// in turn, all as [`Strings`].
+fn args_and_env(input: &[u8], builder: &mut WasiCtxBuilder) -> Result<(), &'static str> {
+    let (argc, rest) = input.split_first_chunk::<4>().ok_or("bad set-up input")?;
+    let mut strings = Strings(rest);
+    for _ in 0..u32::from_le_bytes(*argc) {
+        builder.arg(strings.next().ok_or("bad set-up input")??);
+    }
+    while let Some(name) = strings.next() {
+        builder.env(name?, strings.next().ok_or("bad set-up input")??);
+    }
+    Ok(())
 }
 
 /// Runs `f` on the host being set up.
@@ -127,32 +170,6 @@ fn pending(f: impl FnOnce(&mut WasiCtxBuilder) -> u32) -> u32 {
         _ => fail("this WASI host is already set up"),
     })
     .unwrap_or(FAILED)
-}
-
-/// Adds the input (UTF-8) as the next argument.
-#[no_mangle]
-pub extern "C" fn host_arg() -> u32 {
-    let arg = take_input();
-    pending(|b| match str::from_utf8(&arg) {
-        Ok(arg) => {
-            b.arg(arg);
-            OK
-        }
-        Err(_) => fail("an argument is not valid UTF-8"),
-    })
-}
-
-/// Adds an environment variable: the input is its name (`name_len` bytes) then its value.
-#[no_mangle]
-pub extern "C" fn host_env(name_len: u32) -> u32 {
-    let Some((name, value)) = split_input(name_len) else { return fail("bad environment entry") };
-    pending(|b| match (str::from_utf8(&name), str::from_utf8(&value)) {
-        (Ok(name), Ok(value)) => {
-            b.env(name, value);
-            OK
-        }
-        _ => fail("an environment entry is not valid UTF-8"),
-    })
 }
 
 /// Adds a mount at the guest path in `path`.
@@ -256,12 +273,35 @@ fn build_reason(e: &BuildError) -> &'static str {
     }
 }
 
-/// Closes the host: drops its filesystems and state now, or (asked from inside an
-/// embedder callback during a guest's call) once that call returns. The guest is ended at
-/// its next call.
+/// Closes the host: its guest's calls trap from now on (see `syscalls.rs`), and its
+/// filesystems and state are dropped now, or (asked from inside an embedder callback
+/// during a guest's call) once that call returns, ending the guest.
 #[no_mangle]
 pub extern "C" fn host_close() {
+    crate::syscalls::own(0.0);
     calls::close();
+}
+
+/// Makes this instance ready for another host, as if new, after `host_close`: drops what
+/// is left of the last host and forgets every trace of it in this module's statics (the
+/// link map, `-Wl,--Map`, lists them: these, the owner, those of `calls.rs` and
+/// `services.rs`, and the heap, whose freed blocks serve the next host). JS puts the stack pointer back.
+/// Nonzero (and nothing changed) while a call holds the host or the heap cannot be
+/// trusted after a call cut short inside it: then JS drops this instance instead.
+#[no_mangle]
+pub extern "C" fn host_reset() -> u32 {
+    if crate::state::HOST.is_held() || crate::heap::interrupted() {
+        return FAILED;
+    }
+    crate::syscalls::own(0.0);
+    crate::state::HOST.with(|state| *state = State::Empty);
+    INPUT.with(|input| *input = Vec::new());
+    OUTPUT.with(|output| *output = Vec::new());
+    IMAGE.with(|image| *image = None);
+    REASON.with(|reason| *reason = "");
+    calls::reset();
+    crate::services::reset();
+    OK
 }
 
 /// Whether a call holds the host: from JS, outside any embedder callback, a call that was

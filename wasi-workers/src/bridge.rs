@@ -1,5 +1,6 @@
-//! What this module imports from JS (module `host`, built per host by `js/wasi.js`): guest
-//! memory (which belongs to the guest's instance), clocks, randomness, output and exit.
+//! What this module imports from JS (module `host`, made per instance by `js/bridge.js` and
+//! bound to each host in turn): guest memory (which belongs to the guest's instance),
+//! clocks, randomness, output and exit.
 //! Our addresses are passed as pointers; JS touches exactly the bytes they name.
 
 #[link(wasm_import_module = "host")]

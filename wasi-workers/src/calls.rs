@@ -263,3 +263,14 @@ pub(crate) fn set_blocking(on: bool) {
 pub(crate) fn ended() -> (u32, i32) {
     (ENDED.load(Relaxed), EXIT_CODE.load(Relaxed))
 }
+
+/// Forgets the last host's run: how it ended, a close asked for, whether it could
+/// suspend, a wait asked for (see `api::host_reset`).
+pub(crate) fn reset() {
+    ENDED.store(End::Running as u32, Relaxed);
+    EXIT_CODE.store(0, Relaxed);
+    CLOSE_REQUESTED.store(false, Relaxed);
+    BLOCKING.store(false, Relaxed);
+    WANT_KIND.store(0, Relaxed);
+    WANT_ARG.store(0, Relaxed);
+}

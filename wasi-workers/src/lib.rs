@@ -1,11 +1,14 @@
-//! The wasm module behind the npm package: runs one WASI preview1 host per instance, for
-//! Cloudflare Workers, Node and browsers, through `wasi-core`.
+//! The wasm module behind the npm package: runs one WASI preview1 host at a time per
+//! instance, for Cloudflare Workers, Node and browsers, through `wasi-core`.
 //!
-//! Each `new WASI()` in JS instantiates this module once, so the instance *is* the host:
-//! its 46 syscalls are exported under their WASI names and the guest imports them as they
-//! are — a guest's call reaches the core with no JS frame and no argument conversion in
-//! between. Guest memory belongs to the guest's instance; the core reaches it through the
-//! few JS functions of `bridge.rs`, which copy through cached typed-array views.
+//! Each `new WASI()` in JS runs on an instance of this module of its own while it is open;
+//! a closed host's instance is reset (`api::host_reset`) and serves a later host, since a
+//! new instance costs far more than the rest of a host. The guest imports its host's
+//! thunk (`syscalls.rs`), whose 46 functions call this instance's `syscall` export — wasm
+//! to wasm, with no JS frame and no argument conversion in between — and which only the
+//! guest of the host that owns the instance now gets through. Guest memory belongs to the
+//! guest's instance; the core reaches it through the few JS functions of `bridge.rs`,
+//! which copy through cached typed-array views.
 //!
 //! The module is `no_std` with no JS-binding generator: what JS calls to set a host up
 //! ([`api`]) passes numbers and byte ranges, and errors come back as codes with a static

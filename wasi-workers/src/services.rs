@@ -18,6 +18,11 @@ pub struct JsMemory;
 /// within it need no call into JS.
 static GUEST_SIZE: AtomicU64 = AtomicU64::new(0);
 
+/// Forgets the last host's guest memory: the next host's may be smaller.
+pub(crate) fn reset() {
+    GUEST_SIZE.store(0, Relaxed);
+}
+
 impl GuestMemory for JsMemory {
     fn check(&self, offset: u32, len: u32) -> Result<(), Errno> {
         let end = u64::from(offset) + u64::from(len);

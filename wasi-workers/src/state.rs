@@ -4,9 +4,10 @@ use core::cell::{Cell, UnsafeCell};
 
 use wasi_core::{WasiCtx, WasiCtxBuilder};
 
-/// The host's life: set up one mount at a time, then running, then closed.
+/// The host's life: set up one mount at a time, then running, then closed; reset to empty
+/// for the next host (`api::host_reset`).
 pub(crate) enum State {
-    /// Before `host_begin`.
+    /// Before `host_begin`, and after `host_reset`.
     Empty,
     /// Between `host_begin` and `host_finish`.
     Pending(WasiCtxBuilder),

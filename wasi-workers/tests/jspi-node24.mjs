@@ -36,6 +36,7 @@ async function countTimers(during) {
 
 test(`Node ${process.version}: files can be read and written while the guest waits`, () => scenarios.filesWhileWaiting(WASI, guest));
 test(`Node ${process.version}: close() while the guest waits ends it at once`, () => scenarios.closeWhileWaiting(WASI, guest));
+test(`Node ${process.version}: a closed host's waiting guest keeps its instance until its run ends`, () => scenarios.closedWhileWaitingKeepsItsInstance(WASI, guest));
 test(`Node ${process.version}: a 2^63 ns sleep does not spin`, () => scenarios.longSleepDoesNotSpin(WASI, guest, countTimers));
 
 for (const backend of BACKENDS) {

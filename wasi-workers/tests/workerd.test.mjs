@@ -22,7 +22,7 @@ const mf = new Miniflare({
     { type: 'ESModule', path: rel('wasi-workers/tests/workerd/expectations-data.mjs'), contents: `export default ${JSON.stringify(data)};\n` },
     { type: 'ESModule', path: rel('wasi-workers/tests/expectations.mjs') },
     ...pkg.filter((f) => f.endsWith('.js')).map((f) => ({ type: 'ESModule', path: rel(`wasi-workers/pkg/${f}`) })),
-    { type: 'CompiledWasm', path: rel('wasi-workers/pkg/wasi_workers.wasm') },
+    ...pkg.filter((f) => f.endsWith('.wasm')).map((f) => ({ type: 'CompiledWasm', path: rel(`wasi-workers/pkg/${f}`) })),
     ...names.map((n) => ({ type: 'CompiledWasm', path: rel(`target/wasm32-wasip1/release/${n}.wasm`) })),
   ],
   modulesRoot: rel(''),

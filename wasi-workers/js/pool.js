@@ -1,0 +1,72 @@
+// Instances of our module, kept from closed hosts for the next ones.
+//
+// A Worker makes a host per request, and a new instance of our module costs V8 far more
+// than the rest of a host (its memory, its exports, and the garbage collections that wasm
+// memories bring on). So a closed host's instance serves the next host, once nothing of
+// the old one can reach it:
+// - the old guest's functions are its host's own thunk (thunk.wasm, see
+//   scripts/thunk-wat.mjs), which passes its host's generation with every call; the
+//   instance traps on any but its owner's before it touches anything. Each host gets a
+//   generation never given before, which owns the instance from host_begin until
+//   host_close; so at most one host's guest, the owner's, ever gets in;
+// - nothing of the old host runs in the instance: the instance comes back only from a
+//   host that has closed and has no run under way (a run closed while it waits under
+//   JSPI gives it back when it has ended), and only if no call holds it (`host_reset`
+//   refuses otherwise: a close from inside a callback, or a call cut short);
+// - nothing of the old host stays in it: `host_reset` drops its state and forgets every
+//   static that held part of it, the stack pointer goes back to the top, and the bridge
+//   drops its views of the old guest's memory and is bound to the new host.
+// Memory never shrinks, so an instance whose memory has grown past MAX_KEPT_BYTES is
+// left to the garbage collector rather than kept, and at most MAX_IDLE wait here.
+import { bridge } from './bridge.js';
+
+/** Idle instances kept at most. */
+const MAX_IDLE = 4;
+
+/** The most memory an instance may hold and be kept: a fresh one holds 1.3 MiB once its
+ * heap has grown once. */
+const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+
+let modules = null;
+/** Instances ready for a host, the last closed on top. */
+const idle = [];
+/** The last generation given to a host. A float: exact up to 2^53, far beyond the hosts
+ * any process makes. */
+let generation = 0;
+
+/** Called once by the entry point with our compiled modules: the host and the thunk. */
+export function setModules(host, thunk) {
+  modules = { host, thunk };
+}
+
+/** One instance of our module and what is bound to it. */
+class Slot {
+  constructor() {
+    this.bridge = bridge();
+    this.ex = new WebAssembly.Instance(modules.host, this.bridge.imports).exports;
+    /** The stack pointer before any call: put back after a call cut short, and between hosts. */
+    this.stackTop = this.ex.__stack_pointer.value;
+  }
+}
+
+/** An instance for a new host (whose bridge state is `h`), the host's generation (for
+ * `host_begin`), and the table of the 46 functions its guest imports, in witx order: its
+ * own, which no other host's guest has. */
+export function acquire(h) {
+  const slot = idle.pop() ?? new Slot();
+  slot.bridge.bind(h);
+  const mine = ++generation;
+  const thunk = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine } });
+  return { slot, generation: mine, calls: thunk.exports.calls };
+}
+
+/** Takes back the instance of a closed host once nothing of it runs there: kept for the
+ * next host if it resets, is small enough and the pool has room. */
+export function release(slot) {
+  if (idle.length >= MAX_IDLE || slot.ex.memory.buffer.byteLength > MAX_KEPT_BYTES) return;
+  // Refused while a call holds the host: that call still runs, on its host's bridge.
+  if (slot.ex.host_reset() !== 0) return;
+  slot.bridge.bind(null);
+  slot.ex.__stack_pointer.value = slot.stackTop;
+  idle.push(slot);
+}

@@ -1,0 +1,197 @@
+// A closed host's instance of our module serves later hosts (js/pool.js). What makes that
+// safe, checked here in Node 20: a guest of an earlier host never reaches a later host's
+// state through it (its calls trap before they touch anything, and it never sees or
+// changes the later host's files, output or guest memory), an instance comes back only
+// once nothing of its last host runs in it, a large one is not kept, and 10,000 hosts
+// back to back leave memory flat. jspi-host-scenarios.mjs adds a guest waiting under
+// JSPI when its host closes. That an instance was reused is seen by its memory's size:
+// the hosts here grow theirs to a size no fresh instance has.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import binaryen from 'binaryen';
+import { SYSCALLS } from '../pkg/abi.js';
+import { WASI } from '../pkg/node.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A guest that imports all 46 functions and exports `call_NAME` for each, calling it
+ * with the arguments it is given; and its memory. */
+const everyCall = (() => {
+  const lines = ['(module'];
+  const sig = ([name, params]) => `(param ${params.map(([, t]) => t).join(' ')})${name === 'proc_exit' ? '' : ' (result i32)'}`;
+  for (const f of SYSCALLS) lines.push(`(import "wasi_snapshot_preview1" "${f[0]}" (func $${f[0]} ${sig(f)}))`);
+  lines.push('(memory (export "memory") 1)');
+  for (const f of SYSCALLS) lines.push(`(func (export "call_${f[0]}") ${sig(f)} (call $${f[0]} ${f[1].map((_, i) => `(local.get ${i})`).join(' ')}))`);
+  lines.push(')');
+  const m = binaryen.parseText(lines.join('\n'));
+  try {
+    return new WebAssembly.Module(m.emitBinary());
+  } finally {
+    m.dispose();
+  }
+})();
+
+/** Where the guests below keep their data. */
+const PATH = 100;
+const IOVEC = 200;
+const DATA = 300;
+const RESULT = 400;
+
+/** A reactor of `everyCall` on `wasi`, with "secret" at PATH and an iovec of "stale\n". */
+function guestOf(wasi) {
+  const instance = new WebAssembly.Instance(everyCall, wasi.getImportObject());
+  wasi.initialize(instance);
+  const bytes = new Uint8Array(instance.exports.memory.buffer);
+  bytes.set(encoder.encode('secret'), PATH);
+  bytes.set(encoder.encode('stale\n'), DATA);
+  new DataView(bytes.buffer).setUint32(IOVEC, DATA, true);
+  new DataView(bytes.buffer).setUint32(IOVEC + 4, 6, true);
+  return instance;
+}
+
+/** Arguments for `name` that would do something on the host the call reached: fd 3 (the
+ * mount) or 1 (stdout), the path "secret", the iovec, room for results. */
+function argsFor(name, params) {
+  const fd = name.startsWith('fd_write') || name.startsWith('fd_pwrite') ? 1 : 3;
+  const values = [fd, PATH, 6, IOVEC, 1, RESULT, RESULT, RESULT, RESULT];
+  if (name.startsWith('fd_write') || name.startsWith('fd_read') || name.startsWith('fd_p')) values.splice(1, 2, IOVEC, 1);
+  return params.map(([, type], i) => (type === 'i64' ? 0n : values[i] ?? RESULT));
+}
+
+/** A host whose instance has grown to a size no fresh one has: writing `kib` KiB makes it. */
+function grownHost(kib, options = {}) {
+  return new WASI({ mounts: [{ path: '/', files: { ballast: new Uint8Array(kib << 10) } }], ...options });
+}
+
+test("a closed host's guest never reaches the next host on the same instance", () => {
+  const a = grownHost(512);
+  const staleGuest = guestOf(a);
+  assert.equal(staleGuest.exports.call_fd_prestat_get(3, RESULT), 0, 'the guest reaches its own host');
+  const staleImports = a.getImportObject();
+  const size = a.hostMemoryBytes();
+  a.close();
+  const staleMemory = new Uint8Array(staleGuest.exports.memory.buffer).slice();
+
+  const out = [];
+  const b = new WASI({ args: ['b'], env: { B: '1' }, stdout: (chunk) => out.push(decoder.decode(chunk)), mounts: [{ path: '/', files: { secret: 'of b' } }] });
+  assert.equal(b.hostMemoryBytes(), size, "b runs on a's instance");
+  const guest = guestOf(b);
+  const before = new Uint8Array(guest.exports.memory.buffer).slice();
+
+  for (const [name, params] of SYSCALLS) {
+    const args = argsFor(name, params);
+    assert.throws(() => staleGuest.exports[`call_${name}`](...args), WebAssembly.RuntimeError, `${name} from a's guest`);
+    assert.throws(() => staleImports.wasi_snapshot_preview1[name](...args), WebAssembly.RuntimeError, `${name} through a's imports`);
+  }
+  // An embedder's mistake: a's import object given to a new guest.
+  const late = new WebAssembly.Instance(everyCall, staleImports);
+  assert.throws(() => late.exports.call_fd_write(1, IOVEC, 1, RESULT), WebAssembly.RuntimeError, 'a new guest with the imports of a closed host');
+
+  assert.deepEqual(new Uint8Array(guest.exports.memory.buffer), before, "b's guest memory is untouched");
+  assert.deepEqual(new Uint8Array(staleGuest.exports.memory.buffer), staleMemory, "a's guest memory is untouched");
+  assert.deepEqual(out, [], "nothing reached b's stdout");
+  assert.equal(decoder.decode(b.readFile('secret')), 'of b', "b's file is intact");
+
+  // b's own guest works, on state that is b's alone.
+  assert.equal(guest.exports.call_fd_write(1, IOVEC, 1, RESULT), 0);
+  assert.deepEqual(out, ['stale\n']);
+  assert.equal(guest.exports.call_args_sizes_get(RESULT, RESULT + 4), 0);
+  assert.deepEqual([...new Uint32Array(guest.exports.memory.buffer, RESULT, 2)], [1, 2], 'one argument, "b\\0"');
+  assert.equal(guest.exports.call_path_unlink_file(3, PATH, 6), 0);
+  assert.equal(b.readFile('secret'), undefined);
+  assert.equal(b.readFile('ballast'), undefined, "a's files are gone");
+  b.close();
+});
+
+test('an instance comes back only once the run of its host has ended', async () => {
+  // A guest whose stdout callback closes its host, then makes another host: that one
+  // must not get the instance, in which the closed host's call is still under way.
+  let inside;
+  const a = grownHost(512, {
+    stdout: () => {
+      a.close();
+      inside = new WASI();
+    },
+  });
+  const size = a.hostMemoryBytes();
+  const hello = new WebAssembly.Module(
+    binaryen.parseText(`(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1) (data (i32.const 8) "\\10\\00\\00\\00\\01\\00\\00\\00x")
+      (func (export "_start") (drop (call $w (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 32))) (drop (call $w (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 32)))))`).emitBinary(),
+  );
+  await assert.rejects(a.start(new WebAssembly.Instance(hello, a.getImportObject())), /closed while its guest ran/);
+  assert.notEqual(inside.hostMemoryBytes(), size, "a host made during a's run does not get a's instance");
+  // The run has ended: the instance is back, reset.
+  const c = new WASI({ args: ['c'], mounts: [{ path: '/', files: { f: 'of c' } }] });
+  assert.equal(c.hostMemoryBytes(), size, "the next host gets a's instance");
+  assert.equal(c.readFile('ballast'), undefined);
+  assert.equal(decoder.decode(c.readFile('f')), 'of c');
+  inside.close();
+  c.close();
+});
+
+test('an instance whose host closed from inside a call of a reactor is not kept', () => {
+  let b;
+  const a = grownHost(512, {
+    stdout: () => {
+      a.close();
+      b = new WASI();
+    },
+  });
+  const size = a.hostMemoryBytes();
+  const guest = guestOf(a);
+  // The call that a's callback closed a in ends the guest.
+  assert.throws(() => guest.exports.call_fd_write(1, IOVEC, 1, RESULT), WebAssembly.RuntimeError);
+  assert.notEqual(b.hostMemoryBytes(), size);
+  const c = new WASI();
+  assert.notEqual(c.hostMemoryBytes(), size, 'an instance a call held when its host closed is dropped');
+  b.close();
+  c.close();
+});
+
+test('an instance that has grown past 4 MiB is not kept', () => {
+  const a = grownHost(6 << 10);
+  const size = a.hostMemoryBytes();
+  assert.ok(size > 6 << 20);
+  a.close();
+  const b = new WASI();
+  assert.ok(b.hostMemoryBytes() < 2 << 20, `the next host starts small (${b.hostMemoryBytes()} bytes)`);
+  b.close();
+});
+
+test('10,000 hosts back to back: memory stays flat, and closed hosts are collected', async () => {
+  const hello = new WebAssembly.Module(
+    binaryen.parseText(`(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1) (data (i32.const 8) "\\10\\00\\00\\00\\06\\00\\00\\00hello\\n")
+      (func (export "_start") (if (call $w (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 32)) (then unreachable))))`).emitBinary(),
+  );
+  const sizes = new Set();
+  const refs = [];
+  let written = 0;
+  const run = async (keep) => {
+    const wasi = new WASI({ args: ['hello'], stdout: (chunk) => (written += chunk.length), mounts: [{ path: '/' }] });
+    const instance = new WebAssembly.Instance(hello, wasi.getImportObject());
+    assert.equal(await wasi.start(instance), 0);
+    sizes.add(wasi.hostMemoryBytes());
+    wasi.close();
+    if (keep) refs.push(new WeakRef(wasi), new WeakRef(instance));
+  };
+  for (let i = 0; i < 100; i++) await run(false);
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  sizes.clear();
+  for (let i = 0; i < 10000; i++) await run(i % 100 === 0);
+  assert.equal(written, 6 * 10100);
+  assert.equal(sizes.size, 1, `every host ran on an instance of the same size: ${[...sizes]}`);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  gc();
+  assert.deepEqual(refs.filter((r) => r.deref() !== undefined), [], 'closed hosts and their guests are collected');
+  const grown = process.memoryUsage().heapUsed - heapBefore;
+  assert.ok(grown < 4 << 20, `the JS heap grew by ${grown} bytes`);
+});
