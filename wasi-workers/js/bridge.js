@@ -25,7 +25,8 @@ const SMALL = 32;
  * The imports for one instance of our module, and `bind(h)`, which gives them the host
  * that now runs on it (null while none does: see pool.js). `h` holds `memory` (the
  * guest's, once known: null before start() unless the guest imports it), `own` (our
- * instance's memory), `now(id)`, `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
+ * instance's memory), `now(id)` (ns, a whole number), `embedderClock` (whether `now` is
+ * the embedder's code), `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
  * for JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
  * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks` (how
  * many embedder callbacks are running) and `wake` (a promise that settles when the host is
@@ -90,6 +91,19 @@ export function bridge() {
       },
       guest_size: () => (h.memory === null ? 0 : h.memory.buffer.byteLength),
       host_now: (id) => h.now(id),
+      host_now_into(id, ptr) {
+        if (h.embedderClock) return 2;
+        ptr >>>= 0;
+        const g = guestFor(ptr + 8);
+        if (ptr + 8 > g.length) return 1;
+        // The u64 as two halves, exact: ns is a whole number, truncated as Rust's `as u64`.
+        const ns = Math.floor(h.now(id));
+        const high = Math.floor(ns / 2 ** 32);
+        let low = ns - high * 2 ** 32;
+        for (let i = 0; i < 4; i++, low >>>= 8) g[ptr + i] = low;
+        for (let i = 4, v = high; i < 8; i++, v >>>= 8) g[ptr + i] = v;
+        return 0;
+      },
       host_sleep: (ns) => h.sleep(ns),
       host_random(dst, len) {
         dst >>>= 0;

@@ -175,12 +175,13 @@ function tarOf(at, tar, capacity) {
   return readTar(bytesOf(`${at}.tar`, tar), `${at}.tar`, capacity);
 }
 
+/** The clocks in ns, whole numbers (performance.now() has fractions of a ns), moved on by
+ * virtual sleeps (`offset.ns`). */
 function defaultNow(offset) {
-  const origin = typeof performance !== 'undefined' && performance.timeOrigin ? performance.timeOrigin : Date.now();
-  return (id) => {
-    const mono = typeof performance !== 'undefined' ? performance.now() : Date.now();
-    return id === 0 ? (origin + mono) * 1e6 + offset.ns : mono * 1e6 + offset.ns;
-  };
+  const hasPerformance = typeof performance !== 'undefined';
+  const origin = hasPerformance && performance.timeOrigin ? performance.timeOrigin : Date.now();
+  const mono = hasPerformance ? () => performance.now() : Date.now;
+  return (id) => Math.floor((id === 0 ? origin + mono() : mono()) * 1e6) + offset.ns;
 }
 
 /** A random 53-bit number (exact as a float), from `random`. */
@@ -277,6 +278,7 @@ export class WASI {
       callbacks: 0,
       wake,
       now: o.clock ? guard((id) => Number(o.clock.now(id)) + offset.ns) : defaultNow(offset),
+      embedderClock: o.clock !== undefined,
       sleep: o.clock?.sleep ? guard((ns) => o.clock.sleep(ns)) : (ns) => { offset.ns += ns; },
       // Under JSPI: real timers until the monotonic clock has moved by `ns` (a timer may
       // fire before a coarse clock shows it; a long sleep takes several timers); a test's

@@ -18,6 +18,10 @@ unsafe extern "C" {
     pub safe fn guest_size() -> f64;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub safe fn host_now(id: u32) -> f64;
+    /// Writes the time on clock `id` (0 realtime, 1 monotonic) at guest address `ptr`, as a
+    /// little-endian `u64` of nanoseconds: 0 when written, 1 when out of bounds, 2 when the
+    /// clock is the embedder's (then nothing is read).
+    pub safe fn host_now_into(id: u32, ptr: u32) -> u32;
     /// Lets `ns` nanoseconds pass without waiting: advances the virtual clock.
     pub safe fn host_sleep(ns: f64);
     /// Fills `len` bytes at our `dst` with random bytes.

@@ -102,7 +102,7 @@ fn end(reason: End) -> ! {
 
 /// Checks a guest's call may enter. `Some(errno)` refuses a reentrant call (an embedder
 /// callback calling the guest, which calls the host again).
-fn enter() -> Option<u32> {
+pub(crate) fn enter() -> Option<u32> {
     if ENDED.load(Relaxed) != End::Running as u32 {
         // Ended already (by an exit the guest caught, say): the reason stands.
         core::arch::wasm32::unreachable();
