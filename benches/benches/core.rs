@@ -1,7 +1,10 @@
 //! criterion benchmarks of the core and each backend, called directly (no wasm engine):
 //! `cargo bench -p benches`.
 
-use benches::{big_dir, deep_path, Bench, Disk};
+use std::time::{Duration, Instant};
+
+use benches::{big_dir, deep_path, host_cycle, open_dir, scale_files, scale_path, Bench, Disk};
+use conformance::Backend;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use wasi_core::wasi_abi::Oflags;
 
@@ -96,5 +99,63 @@ fn bulk(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches_core, calls, bulk);
+/// One directory of n files on the memory backend: create, stat, list and remove, each of
+/// all n (throughput in files), so that the time per file can be compared across n (the
+/// goal: at 100,000 within 2x of 1,000).
+fn scale(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scale");
+    g.sample_size(10);
+    let memory = Disk { backend: Backend::Memory, mib: 0 };
+    for n in [1_000, 10_000, 100_000] {
+        g.throughput(Throughput::Elements(n as u64));
+        // Made anew for each sample, outside the timing.
+        let fresh = |with_files: bool| {
+            let mut b = Bench::new(memory);
+            b.mkdir("d").expect("mkdir");
+            if with_files {
+                scale_files(&mut b, "d", n);
+            }
+            b
+        };
+        g.bench_function(BenchmarkId::new("create", n), |i| {
+            i.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        let mut b = fresh(false);
+                        let t = Instant::now();
+                        scale_files(&mut b, "d", n);
+                        t.elapsed()
+                    })
+                    .sum::<Duration>()
+            })
+        });
+        let mut b = fresh(true);
+        g.bench_function(BenchmarkId::new("stat", n), |i| {
+            i.iter(|| (0..n).for_each(|k| assert_eq!(b.stat(&scale_path("d", k)), Ok(0))))
+        });
+        let dir = open_dir(&mut b, "d");
+        g.bench_function(BenchmarkId::new("list", n), |i| i.iter(|| assert_eq!(b.list(dir), Ok(n + 2))));
+        g.bench_function(BenchmarkId::new("remove", n), |i| {
+            i.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        let mut b = fresh(true);
+                        let t = Instant::now();
+                        (0..n).for_each(|k| b.remove(&scale_path("d", k)).expect("remove"));
+                        t.elapsed()
+                    })
+                    .sum::<Duration>()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// A host's set-up and tear-down in the core, as the npm package's module does it per
+/// request (see `host_cycle`).
+fn host(c: &mut Criterion) {
+    c.bench_function("host/set_up_and_drop", |i| i.iter(host_cycle));
+}
+
+criterion_group!(benches_core, calls, bulk, scale, host);
 criterion_main!(benches_core);

@@ -15,9 +15,14 @@ import { peakMemory } from './memory.mjs';
 import { measureWorkerd } from './workerd.mjs';
 import { kB, packageDir, shippedSizes } from './sizes.mjs';
 import { cell, markdown } from './table.mjs';
+import { coldStartBreakdown, PARTS } from './cold-parts.mjs';
+import { PHASES, scaleCurve } from './scale.mjs';
+import { manyHosts } from './many-hosts.mjs';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, pkg: { type: 'string' } } });
+/** Files in one directory for the scale curve; --quick stops short of 100,000. */
+const scaleSizes = flags.quick ? [1000, 10000] : [1000, 10000, 100000];
 const pkgDir = resolve(flags.pkg ?? process.env.WASI_WORKERS_PKG ?? join(here, '../../wasi-workers/pkg'));
 /**
  * --quick: one round of ~20 ms measurements (a smoke test); else five of ~100 ms. In
@@ -48,6 +53,10 @@ for (const adapter of adapters) {
 const file64 = workloads.find((w) => w.id === 'file64');
 const memory = await peakMemory({ hosts, workload: file64, guest: guests[file64.guest], pkgUrl, log });
 const node = await measureAll({ hosts, workloads, time: inProcessTimer(guests), rounds, target, log });
+const hello = workloads.find((w) => w.id === 'hello');
+const parts = await coldStartBreakdown({ hosts, workload: hello, module: guests.hello.module, rounds, n: flags.quick ? 200 : 2000, log });
+const scale = await scaleCurve({ hosts, module: guests.tree.module, sizes: scaleSizes, rounds: Math.min(rounds, 3), log });
+const many = manyHosts({ hosts, pkgUrl, log });
 let workerd;
 try {
   workerd = await measureWorkerd({ pkgDir, workloads, guests, rounds, target: workerdTarget, nodeResults: node, log });
@@ -75,7 +84,34 @@ out.push(`# WASI hosts in Node ${process.versions.node} on ${cpus()[0].model} ($
 out.push(`${rounds} round(s), medians; each measurement ~${target} ms (in workerd ~${workerdTarget} ms). (×r): r times as fast as ours-memory.\n`);
 out.push(markdown(['workload', 'unit', ...ids], rows(node, ids)));
 out.push('\n## In workerd (Miniflare), ours-memory against @cloudflare/workers-wasi\n');
-out.push(workerd.error ? `✗ not run: ${workerd.error}` : markdown(['workload', 'unit', 'ours-memory', 'cfw'], rows(workerd, ['ours-memory', 'cfw'])));
+out.push(workerd.error ? `✗ not run: ${workerd.error}` : markdown(['workload', 'unit', 'ours-memory', 'cfw'], rows(workerd.results, ['ours-memory', 'cfw'])));
+const us = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+out.push('\n## Hello-world cold start by part, µs (Node)\n');
+out.push(markdown(['host', ...PARTS, 'total'], ids.map((id) => [id, ...(parts[id].error ? [`✗ ${parts[id].error}`, '', '', '', ''] : [...PARTS, 'total'].map((p) => us(parts[id][p])))])));
+out.push('\n## One directory of n files: µs per file for create / stat / list / remove (Node)\n');
+out.push(
+  markdown(
+    ['host', ...scaleSizes.map((n) => `${n.toLocaleString('en')} files`)],
+    ids.map((id) => [id, ...scaleSizes.map((n) => (scale[id][n].error ? `✗ ${scale[id][n].error}` : PHASES.map((p) => us(scale[id][n][p])).join(' / ')))]),
+  ),
+);
+const mib = (bytes) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+const chunks = (perChunk) => `${us(perChunk[0])} / ${us(perChunk[perChunk.length - 1])}`;
+out.push('\n## 10,000 hosts back to back (hello-world cold starts)\n');
+out.push('µs per host in the first and the last thousand; growth after a collection (Node: each host library in a process of its own; workerd: the workerd process, a thousand hosts per request).\n');
+out.push(
+  markdown(
+    ['host', 'Node: first / last 1,000', 'JS heap growth', 'RSS growth', 'workerd: first / last 1,000', 'workerd RSS growth'],
+    ids.map((id) => {
+      const m = many[id];
+      const w = workerd.many?.[id];
+      const node = m.error ? [`✗ ${m.error}`, '', ''] : [chunks(m.perChunk), mib(m.heap), mib(m.rss)];
+      // ms per request of 1,000 hosts are µs per host.
+      const inWorkerd = !w ? ['', ''] : w.error ? [`✗ ${w.error}`, ''] : [chunks(w.perChunk), mib(w.rss)];
+      return [id, ...node, ...inWorkerd];
+    }),
+  ),
+);
 out.push('\n## Code shipped (gzip -9, file by file) and peak memory of the 64 MiB write + read\n');
 out.push(
   markdown(

@@ -11,7 +11,7 @@ import { ours } from './hosts/ours.mjs';
 import { workloads as mainWorkloads } from './workloads.mjs';
 import { compileGuests } from './guests.mjs';
 import { inProcessTimer, measureAll, median } from './timing.mjs';
-import { guestFailure } from './measure.mjs';
+import { timeCalls as timeGuestCalls } from './measure.mjs';
 import { cell, formatFigure, markdown } from './table.mjs';
 
 const here = fileURLToPath(new URL('./', import.meta.url));
@@ -45,25 +45,7 @@ const rateWorkloads = [
 ];
 
 /** ms of each export call `calls` ([name, ...args]) on a new host, after the guest's setup. */
-function timeCalls(host, module, calls, capacity) {
-  const h = host.adapter.create(host.lib, { args: ['bench'], env: {}, capacity });
-  try {
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: h.imports });
-    h.start(instance);
-    const { memory, setup } = instance.exports;
-    const code = setup();
-    if (code !== 0) throw guestFailure(memory, code);
-    return calls.map(([name, ...args]) => {
-      const t0 = performance.now();
-      const result = instance.exports[name](...args);
-      const ms = performance.now() - t0;
-      if (result !== 0) throw guestFailure(memory, result);
-      return ms;
-    });
-  } finally {
-    h.close();
-  }
-}
+const timeCalls = (host, module, calls, capacity) => timeGuestCalls(host.adapter, host.lib, module, calls, { args: ['bench'], env: {}, capacity });
 
 /** ms of one run of the SQLite program, and what it printed. */
 async function sqliteRun(backend, module) {
@@ -104,7 +86,7 @@ for (const host of hosts) {
     log(`${n} files on ${host.id}`);
     const samples = [];
     for (let r = 0; r < Math.min(rounds, n > 5000 ? 1 : 3); r++) {
-      samples.push(timeCalls(host, guests.tree.module, [['create', n], ['stat', n], ['remove', n]]));
+      samples.push(await timeCalls(host, guests.tree.module, [['create', n], ['stat', n], ['remove', n]]));
     }
     scaling[host.id].files[n] = medians(samples);
   }
@@ -112,7 +94,7 @@ for (const host of hosts) {
     log(`${n} levels on ${host.id}`);
     const samples = [];
     for (let r = 0; r < Math.min(rounds, 3); r++) {
-      samples.push(timeCalls(host, guests.tree.module, [['nest', n], ['statnest', n], ['unnest', n]]));
+      samples.push(await timeCalls(host, guests.tree.module, [['nest', n], ['statnest', n], ['unnest', n]]));
     }
     scaling[host.id].nest[n] = medians(samples);
   }

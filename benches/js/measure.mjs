@@ -61,14 +61,26 @@ export async function prepare(adapter, lib, workload, module, config) {
   }
 }
 
-/** One cold start: a new host, the precompiled command instantiated and run, the host closed. */
-async function coldStart(adapter, lib, module, config) {
+/** One cold start: a new host, the precompiled command instantiated and run, the host
+ * closed. `parts` (optional) adds each part's ms to its field: create, instantiate,
+ * start, close. */
+async function coldStart(adapter, lib, module, config, parts) {
+  const t0 = performance.now();
   const host = adapter.create(lib, config);
+  const t1 = performance.now();
   try {
     const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: host.imports });
+    const t2 = performance.now();
     checkExit(await host.start(instance));
+    if (parts) {
+      parts.create += t1 - t0;
+      parts.instantiate += t2 - t1;
+      parts.start += performance.now() - t2;
+    }
   } finally {
+    const t3 = performance.now();
     host.close();
+    if (parts) parts.close += performance.now() - t3;
   }
 }
 
@@ -77,4 +89,42 @@ export async function coldStarts(adapter, lib, module, config, n) {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await coldStart(adapter, lib, module, config);
   return performance.now() - t0;
+}
+
+/** n cold starts, and the ms each part took in all: { create, instantiate, start, close }. */
+export async function coldStartParts(adapter, lib, module, config, n) {
+  const parts = { create: 0, instantiate: 0, start: 0, close: 0 };
+  for (let i = 0; i < n; i++) await coldStart(adapter, lib, module, config, parts);
+  return parts;
+}
+
+/** n hosts made and closed, with no guest, timed in ms. */
+export function hostCycles(adapter, lib, config, n) {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) adapter.create(lib, config).close();
+  return performance.now() - t0;
+}
+
+/**
+ * The ms of each of `calls` ([export name, ...args], each returning 0 or the failure
+ * code) of `module`, run one after another on one new host after the guest's setup().
+ */
+export async function timeCalls(adapter, lib, module, calls, config) {
+  const host = adapter.create(lib, config);
+  try {
+    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: host.imports });
+    checkExit(await host.start(instance));
+    const { memory, setup } = instance.exports;
+    const code = setup();
+    if (code !== 0) throw guestFailure(memory, code);
+    return calls.map(([name, ...args]) => {
+      const t0 = performance.now();
+      const result = instance.exports[name](...args);
+      const ms = performance.now() - t0;
+      if (result !== 0) throw guestFailure(memory, result);
+      return ms;
+    });
+  } finally {
+    host.close();
+  }
 }

@@ -1,7 +1,7 @@
 // Choosing n per host and workload, then timing interleaved rounds, with whatever timer
 // runs the ops: in this process (inProcessTimer) or in workerd (workerd.mjs).
 import { configOf, figure } from './workloads.mjs';
-import { coldStarts, Failure, prepare, shortReason } from './measure.mjs';
+import { coldStarts, Failure, hostCycles, prepare, shortReason } from './measure.mjs';
 
 /**
  * A timer for hosts loaded in this process: time(host, workload, n) is the milliseconds of
@@ -10,8 +10,9 @@ import { coldStarts, Failure, prepare, shortReason } from './measure.mjs';
 export function inProcessTimer(guests) {
   return async (host, workload, n) => {
     if (host.error) throw new Error(host.error);
-    const module = guests[workload.guest].module;
     const config = configOf(workload);
+    if (workload.guest === null) return hostCycles(host.adapter, host.lib, config, n);
+    const module = guests[workload.guest].module;
     if (workload.cold) return coldStarts(host.adapter, host.lib, module, config, n);
     const prepared = await prepare(host.adapter, host.lib, workload, module, config);
     try {

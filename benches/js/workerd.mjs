@@ -31,10 +31,12 @@ function modules(pkgDir, guests) {
 }
 
 /**
- * Like timing.mjs's measureAll, for ours-memory and cfw in workerd. A sample is the wall
- * time of a request running n ops minus the mean of two requests running none (which
- * still make the host and run setup), one just before and one just after, all timed from
- * Node. Calibration starts from the n found in Node (the same engine).
+ * Like timing.mjs's measureAll, for ours-memory and cfw in workerd (`results`). A sample is
+ * the wall time of a request running n ops minus the mean of two requests running none
+ * (which still make the host and run setup), one just before and one just after, all timed
+ * from Node. Calibration starts from the n found in Node (the same engine). Then 10,000
+ * hello-world cold starts per host, a thousand per request (`many`: ms per request, and
+ * how far workerd's resident set grew).
  */
 export async function measureWorkerd({ pkgDir, workloads, guests, rounds, target, nodeResults, log }) {
   const { Miniflare } = await import('miniflare');
@@ -55,8 +57,37 @@ export async function measureWorkerd({ pkgDir, workloads, guests, rounds, target
     await mf.ready;
     const hosts = [{ id: 'ours-memory' }, { id: 'cfw' }];
     const start = (workload, host) => nodeResults[workload.id][host.id]?.n ?? 1;
-    return await measureAll({ hosts, workloads, time, rounds, target, start, log: (line) => log(`workerd: ${line}`) });
+    const results = await measureAll({ hosts, workloads, time, rounds, target, start, log: (line) => log(`workerd: ${line}`) });
+    const hello = workloads.find((w) => w.id === 'hello');
+    const many = {};
+    for (const host of hosts) {
+      log(`workerd: 10,000 hosts of ${host.id}`);
+      try {
+        await request(host, hello, 200);
+        const before = workerdRss();
+        const perChunk = [];
+        for (let c = 0; c < 10; c++) perChunk.push(await request(host, hello, 1000));
+        many[host.id] = { perChunk, rss: workerdRss() - before };
+      } catch (e) {
+        many[host.id] = { error: e.message };
+      }
+    }
+    return { results, many };
   } finally {
     await mf.dispose();
   }
+}
+
+/** The resident set of the workerd processes this process started, in bytes. */
+function workerdRss() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (/^Name:\s+workerd$/m.test(status) && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status)) total += Number(/^VmRSS:\s+(\d+)/m.exec(status)[1]) * 1024;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
 }

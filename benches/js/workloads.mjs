@@ -10,7 +10,7 @@ const hundredVars = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`V
 /**
  * unit 'ops/s': n / seconds; 'MiB/s': n * mib / seconds (the file's size, written and read
  * back once per op); 'ms': milliseconds per op. `cold` ops run the guest's _start on a new
- * host each (see measure.mjs). The stream ops make their file anew each time, so they get
+ * host each (see measure.mjs), or with no guest only make and close one. The stream ops make their file anew each time, so they get
  * no untimed first op (`warm: false`), which would double the time of the slowest hosts.
  */
 export const workloads = [
@@ -27,6 +27,7 @@ export const workloads = [
   { id: 'append', title: 'append 1,024 x 8 KiB + read', guest: 'stream', setup: [8192, 1024, 1], mib: 8, warm: false, unit: 'MiB/s' },
   { id: 'file64', title: '64 MiB write + read, 64 KiB', guest: 'stream', setup: [65536, 1024, 0], mib: 64, capacity: 160 * MiB, warm: false, unit: 'MiB/s' },
   { id: 'hello', title: 'hello-world cold start', guest: 'hello', cold: true, unit: 'ms' },
+  { id: 'host', title: 'host made and closed, no guest', guest: null, cold: true, unit: 'ms' },
 ];
 
 /** The host configuration a workload asks for. */

@@ -160,6 +160,12 @@ impl Bench {
         Ok(u64::from_le_bytes(self.mem[RESULT_AT as usize + 32..RESULT_AT as usize + 40].try_into().unwrap()))
     }
 
+    /// `path_unlink_file`.
+    pub fn remove(&mut self, path: &str) -> Result<(), Errno> {
+        let (p, len) = self.path(path);
+        self.ctx.path_unlink_file(&mut self.mem.as_mut_slice(), 3, p, len)
+    }
+
     /// `path_create_directory`.
     pub fn mkdir(&mut self, path: &str) -> Result<(), Errno> {
         let (p, len) = self.path(path);
@@ -196,6 +202,44 @@ impl Bench {
     }
 }
 
+/// What a host costs the core per request: a context with one argument, stdio, a clock, a
+/// random source and an empty memory mount, built and dropped (the npm package's module
+/// does this for each `WASI`).
+pub fn host_cycle() {
+    let mut b = WasiCtx::builder();
+    b.arg("bench").stdout(Box::new(Discard)).stderr(Box::new(Discard));
+    b.clock(Box::new(Fixed)).random(Box::new(Counter(0)));
+    let fs = Backend::Memory.empty(0).expect("making the backend");
+    let id = b.backend(fs);
+    b.preopen("/sandbox", id, false);
+    drop(b.build().expect("building the context"));
+}
+
+/// The path of file `i` of the scale workloads' directory `dir`.
+pub fn scale_path(dir: &str, i: usize) -> String {
+    format!("{dir}/f{i:06}")
+}
+
+/// Makes directory `dir` (if need be) and `n` empty files in it (see [`scale_path`]).
+pub fn scale_files(b: &mut Bench, dir: &str, n: usize) {
+    if b.stat(dir).is_err() {
+        b.mkdir(dir).expect("mkdir");
+    }
+    for i in 0..n {
+        let fd = b.open(&scale_path(dir, i), Oflags::CREAT | Oflags::EXCL).expect("creating a file");
+        b.close(fd).expect("close");
+    }
+}
+
+/// Opens directory `dir` for listing; returns its fd.
+pub fn open_dir(b: &mut Bench, dir: &str) -> u32 {
+    let (p, len) = b.path(dir);
+    b.ctx
+        .path_open(&mut b.mem.as_mut_slice(), 3, 0, p, len, u32::from(Oflags::DIRECTORY.bits()), 0, 0, 0, RESULT_AT)
+        .expect("opening the directory");
+    b.result_u32()
+}
+
 /// Creates `depth` nested directories `d/d/.../d` holding a file `f`; returns its path.
 pub fn deep_path(b: &mut Bench, depth: usize) -> String {
     let mut path = String::new();
@@ -217,11 +261,7 @@ pub fn big_dir(b: &mut Bench, dir: &str, n: usize) -> u32 {
         let fd = b.open(&format!("{dir}/entry-{i:04}"), Oflags::CREAT).expect("creating an entry");
         b.close(fd).expect("close");
     }
-    let (p, len) = b.path(dir);
-    b.ctx
-        .path_open(&mut b.mem.as_mut_slice(), 3, 0, p, len, u32::from(Oflags::DIRECTORY.bits()), 0, 0, 0, RESULT_AT)
-        .expect("opening the directory");
-    b.result_u32()
+    open_dir(b, dir)
 }
 
 #[cfg(test)]
@@ -249,6 +289,13 @@ mod tests {
             assert_eq!(b.stat(&deep).unwrap(), 10);
             let dir = big_dir(&mut b, "big", 1000);
             assert_eq!(b.list(dir).unwrap(), 1002, "1000 entries plus . and ..");
+            scale_files(&mut b, "scale", 100);
+            assert_eq!(b.stat(&scale_path("scale", 99)).unwrap(), 0);
+            let scale = open_dir(&mut b, "scale");
+            assert_eq!(b.list(scale).unwrap(), 102);
+            b.remove(&scale_path("scale", 99)).unwrap();
+            assert_eq!(b.list(scale).unwrap(), 101);
+            host_cycle();
             let fd = b.open("appended", Oflags::CREAT).unwrap();
             for _ in 0..1024 {
                 assert_eq!(b.write(fd, 8192).unwrap(), 8192);

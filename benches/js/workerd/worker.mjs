@@ -6,7 +6,7 @@ import * as oursLib from './pkg/workerd.js';
 import * as cfwLib from '../node_modules/@cloudflare/workers-wasi/dist/index.mjs';
 import { ours } from '../hosts/ours.mjs';
 import { cfw } from '../hosts/cfw.mjs';
-import { coldStarts, prepare, shortReason } from '../measure.mjs';
+import { coldStarts, hostCycles, prepare, shortReason } from '../measure.mjs';
 import { guests } from './guests.mjs';
 
 const hosts = {
@@ -20,7 +20,9 @@ export default {
     const { adapter, lib } = hosts[host];
     const module = guests[workload.guest];
     try {
-      if (workload.cold) {
+      if (workload.guest === null) {
+        hostCycles(adapter, lib, config, n);
+      } else if (workload.cold) {
         await coldStarts(adapter, lib, module, config, n);
       } else {
         const prepared = await prepare(adapter, lib, workload, module, config);
