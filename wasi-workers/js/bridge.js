@@ -21,6 +21,9 @@ function suspending(f) {
 /** Copies up to this many bytes with a loop rather than `set(subarray(...))`. */
 const SMALL = 32;
 
+/** How many views of memory a bridge keeps for copies (a power of two). */
+const VIEWS = 8;
+
 /**
  * The imports for one instance of our module, and `bind(h)`, which gives them the host
  * that now runs on it (null while none does: see pool.js). `h` holds `memory` (the
@@ -52,13 +55,31 @@ export function bridge() {
     if (end > own.length) own = new Uint8Array(h.own.buffer);
     return own;
   }
-  /** Copies `len` bytes; small ones (iovecs, results) byte by byte, since a subarray
-   * allocates and costs more than the copy. */
+  // The views that larger copies were made from, a few by where they start: making one
+  // costs three times as much as copying a few KiB from it, and a guest often moves the
+  // same bytes again (its arguments, a block of a file it rereads). A view is of the
+  // `from` it was made of, which a memory that grows replaces: so one of a detached buffer
+  // is never found. `bind` forgets them all.
+  const fromViews = new Array(VIEWS).fill(null);
+  const fromStarts = new Int32Array(VIEWS);
+  const froms = new Array(VIEWS).fill(null);
+  function view(from, start, len) {
+    const i = ((start >>> 4) ^ len) & (VIEWS - 1);
+    const cached = fromViews[i];
+    if (froms[i] === from && fromStarts[i] === start && cached.length === len) return cached;
+    const made = from.subarray(start, start + len);
+    froms[i] = from;
+    fromStarts[i] = start;
+    fromViews[i] = made;
+    return made;
+  }
+  /** Copies `len` bytes; small ones (iovecs, results) byte by byte, since a view costs more
+   * than the copy. */
   function copy(to, at, from, start, len) {
     if (len <= SMALL) {
       for (let i = 0; i < len; i++) to[at + i] = from[start + i];
     } else {
-      to.set(from.subarray(start, start + len), at);
+      to.set(view(from, start, len), at);
     }
   }
   /** A wait that ends early when the host is closed. */
@@ -68,6 +89,8 @@ export function bridge() {
     h = host;
     guest = new Uint8Array(0);
     own = new Uint8Array(0);
+    froms.fill(null);
+    fromViews.fill(null);
   };
   const imports = {
     host: {
