@@ -52,11 +52,12 @@ for (const adapter of adapters) {
 // Memory first, while this process has made little garbage of its own.
 const file64 = workloads.find((w) => w.id === 'file64');
 const memory = await peakMemory({ hosts, workload: file64, guest: guests[file64.guest], pkgUrl, log });
+// Processes of their own, while this one is still small (it forks them).
+const many = manyHosts({ hosts, pkgUrl, log });
 const node = await measureAll({ hosts, workloads, time: inProcessTimer(guests), rounds, target, log });
 const hello = workloads.find((w) => w.id === 'hello');
 const parts = await coldStartBreakdown({ hosts, workload: hello, module: guests.hello.module, rounds, n: flags.quick ? 200 : 2000, log });
 const scale = await scaleCurve({ hosts, module: guests.tree.module, sizes: scaleSizes, rounds: Math.min(rounds, 3), log });
-const many = manyHosts({ hosts, pkgUrl, log });
 let workerd;
 try {
   workerd = await measureWorkerd({ pkgDir, workloads, guests, rounds, target: workerdTarget, nodeResults: node, log });

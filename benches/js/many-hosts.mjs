@@ -17,8 +17,9 @@ export function manyHosts({ hosts, pkgUrl, log }) {
     }
     log(`10,000 hosts of ${host.id}`);
     const r = spawnSync(process.execPath, ['--expose-gc', child, host.id, pkgUrl], { encoding: 'utf8', timeout: 600_000 });
-    const line = r.stdout.trim().split('\n').pop();
-    results[host.id] = r.status === 0 ? JSON.parse(line) : { error: r.signal ? `crashed (${r.signal})` : `exited ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
+    if (r.error) results[host.id] = { error: `not run: ${r.error.message}` };
+    else if (r.status === 0) results[host.id] = JSON.parse(r.stdout.trim().split('\n').pop());
+    else results[host.id] = { error: r.signal ? `crashed (${r.signal})` : `exited ${r.status}: ${r.stderr.trim().split('\n').pop()}` };
   }
   return results;
 }

@@ -6,9 +6,9 @@ import { shortReason, timeCalls } from './measure.mjs';
 /** The phases, in the order the guest runs them on one host. */
 export const PHASES = ['create', 'stat', 'list', 'remove'];
 
-/** ours-littlefs keeps a directory as a littlefs directory, which littlefs searches from
- * its start for every name: it is measured up to this many files (see disk.mjs). */
-const LITTLEFS_MOST = 10000;
+/** A host whose run at one size took longer than this (ms) is not run at the next, ten
+ * times larger: at least ten times as long, and a hundred where the cost per file grows. */
+const MOST_MS = 1000;
 
 /**
  * results[host.id][n] = { create, stat, list, remove } in µs per file (medians of
@@ -18,13 +18,15 @@ export async function scaleCurve({ hosts, module, sizes, rounds, log }) {
   const results = {};
   for (const host of hosts) {
     results[host.id] = {};
+    let last = null;
     for (const n of sizes) {
       if (host.error) {
         results[host.id][n] = { error: host.error };
         continue;
       }
-      if (host.id === 'ours-littlefs' && n > LITTLEFS_MOST) {
-        results[host.id][n] = { error: `not run: littlefs lists its directory for each name` };
+      if (last?.failed || last?.ms > MOST_MS) {
+        const why = last.failed ? 'failed' : `took ${(last.ms / 1000).toFixed(0)} s`;
+        results[host.id][n] = { error: `not run: ${last.n.toLocaleString('en')} files ${why}` };
         continue;
       }
       log(`${n} files in one directory on ${host.id}`);
@@ -35,8 +37,10 @@ export async function scaleCurve({ hosts, module, sizes, rounds, log }) {
           samples.push(await timeCalls(host.adapter, host.lib, module, calls, { args: ['bench'], env: {} }));
         }
         results[host.id][n] = Object.fromEntries(PHASES.map((phase, i) => [phase, (median(samples.map((s) => s[i])) * 1000) / n]));
+        last = { n, ms: samples[0].reduce((a, b) => a + b, 0) };
       } catch (e) {
         results[host.id][n] = { error: shortReason(e) };
+        last = { n, failed: true };
       }
     }
   }
