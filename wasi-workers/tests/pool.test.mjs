@@ -1,7 +1,8 @@
 // A closed host's instance of our module serves later hosts (js/pool.js). What makes that
 // safe, checked here in Node 20: a guest of an earlier host never reaches a later host's
 // state through it (its calls trap before they touch anything, and it never sees or
-// changes the later host's files, output or guest memory), an instance comes back only
+// changes the later host's files, output or guest memory, nor reads the earlier host's
+// data from the freed heap the later host runs on), an instance comes back only
 // once nothing of its last host runs in it, a large one is not kept, and 10,000 hosts
 // back to back leave memory flat. jspi-host-scenarios.mjs adds a guest waiting under
 // JSPI when its host closes. That an instance was reused is seen by its memory's size:
@@ -12,7 +13,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import binaryen from 'binaryen';
 import { SYSCALLS } from '../pkg/abi.js';
-import { WASI } from '../pkg/node.js';
+import { BACKENDS, WASI } from '../pkg/node.js';
+import { Driver, O_CREAT } from './driver.mjs';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
@@ -194,4 +196,51 @@ test('10,000 hosts back to back: memory stays flat, and closed hosts are collect
   assert.deepEqual(refs.filter((r) => r.deref() !== undefined), [], 'closed hosts and their guests are collected');
   const grown = process.memoryUsage().heapUsed - heapBefore;
   assert.ok(grown < 4 << 20, `the JS heap grew by ${grown} bytes`);
+});
+
+test("nothing of a closed host's data reaches the next host's guest or image", () => {
+  // Host a fills files with a pattern, on each backend, then closes; host b gets the same
+  // instance, whose freed heap blocks held a's data, and reads what b's guest can of
+  // bytes nobody wrote: the hole of a file made sparse, and the rest of its disk image.
+  const SECRET = 0xa5;
+  const secret = (kib) => new Uint8Array(kib << 10).fill(SECRET);
+  for (const backend of BACKENDS) {
+    const a = new WASI({ mounts: [{ path: '/', backend, capacity: 512 << 10, files: { x: secret(256) } }, { path: '/m', files: { y: secret(512) } }] });
+    const size = a.hostMemoryBytes();
+    // a's guest writes the pattern too, through the host's buffers.
+    const writer = new Driver(a);
+    writer.grow(2);
+    writer.put(65536, secret(32));
+    const file = writer.open(PATH, writer.put(PATH, 'z'), O_CREAT);
+    assert.equal(writer.write(file, 65536, 32 << 10), 0);
+    a.close();
+
+    const b = new WASI({ mounts: [{ path: '/', backend, capacity: 512 << 10 }] });
+    assert.equal(b.hostMemoryBytes(), size, `${backend}: b runs on a's instance`);
+    assert.equal(b.readFile('x'), undefined);
+    const guest = new Driver(b);
+    guest.grow(2);
+    const name = guest.put(PATH, 'hole');
+    const fd = guest.open(PATH, name, O_CREAT);
+    assert.ok(fd > 0, `${backend}: path_open: ${fd}`);
+    const length = 192 << 10;
+    assert.equal(guest.call('fd_filestat_set_size', fd, length), 0);
+    const view = new DataView(guest.memory.buffer);
+    const piece = 32 << 10;
+    for (let at = 0; at < length; at += piece) {
+      guest.bytes.fill(0x11, 65536, 65536 + piece);
+      view.setUint32(IOVEC, 65536, true);
+      view.setUint32(IOVEC + 4, piece, true);
+      assert.equal(guest.call('fd_pread', fd, IOVEC, 1, at, RESULT), 0);
+      assert.equal(guest.u32(RESULT), piece);
+      assert.ok(guest.bytes.subarray(65536, 65536 + piece).every((byte) => byte === 0), `${backend}: the hole at ${at} reads as zeros`);
+    }
+    assert.ok(b.readFile('hole').every((byte) => byte === 0), `${backend}: readFile of the hole`);
+    if (backend === 'littlefs') {
+      const image = b.exportImage();
+      const run = image.findIndex((byte, i) => byte === SECRET && image.subarray(i, i + 16).every((x) => x === SECRET));
+      assert.equal(run, -1, "b's image holds none of a's data");
+    }
+    b.close();
+  }
 });
