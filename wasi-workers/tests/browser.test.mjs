@@ -1,5 +1,6 @@
 // The package in a browser: headless Chromium loads the "browser" entry from a local server
-// and runs every conformance guest on both backends, as conformance/guests/expectations.json says.
+// and runs every conformance guest on both backends, as conformance/guests/expectations.json says,
+// and the cases recorded from wasmtime (replay.mjs).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -50,5 +51,9 @@ test('every guest runs in headless Chromium', async () => {
       assert.equal(got?.code, want.exit, `${backend}/${name}: ${JSON.stringify(got)}`);
       if (want.stdout !== null) assert.equal(got.stdout, want.stdout, `${backend}/${name}`);
     }
+    const r = results[`replay/${backend}`];
+    assert.ok(r.cases > 1000, `${backend}: the replay of wasmtime's answers ran: ${JSON.stringify(r)}`);
+    console.log(`Chromium ${backend}: ${r.cases} cases, ${r.same} the same, kept differences ${JSON.stringify(r.known)}, ${r.failures.length} differ`);
+    assert.equal(r.failures.length, 0, r.failures.slice(0, 20).join('\n'));
   }
 });

@@ -1,9 +1,13 @@
 // A test Worker: runs the conformance guest named by ?guest= (on ?backend=) through the package, started
-// as conformance/guests/expectations.json says, and answers {code, stdout, stderr}.
-// The guests are imported precompiled: workerd refuses to compile wasm at run time.
+// as conformance/guests/expectations.json says, and answers {code, stdout, stderr}; or, for
+// ?replay=1, replays wasmtime's recorded answers on ?backend= (../replay.mjs) and answers
+// with its counts and failures. The guests are imported precompiled: workerd refuses to
+// compile wasm at run time.
 import { WASI } from '../../pkg/workerd.js';
 import { guests } from './guests.mjs';
 import { guestOptions } from '../expectations.mjs';
+import { replay } from '../replay.mjs';
+import answers from './answers-data.mjs';
 import data from './expectations-data.mjs';
 
 export default {
@@ -11,6 +15,7 @@ export default {
     const params = new URL(request.url).searchParams;
     const name = params.get('guest');
     const backend = params.get('backend') ?? 'memory';
+    if (params.has('replay')) return Response.json(await replay({ WASI, data, answers, driver: guests.syscall_driver, backend }));
     const module = guests[name];
     if (!module) return new Response(`no guest ${name}`, { status: 404 });
     const out = [];
