@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // but not string.h
     let lfs_h =
         std::fs::read_to_string(format!("{littlefs_path}/lfs.h")).expect("Reading lfs.h succeeds");
-    println!("cargo::rerun-if-changed={littlefs_path}/lfs.h");
+    println!("cargo::rerun-if-changed={littlefs_path}");
     let out_lfs_h = out_path.join("lfs.h");
     std::fs::write(
         &out_lfs_h,
