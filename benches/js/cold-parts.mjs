@@ -17,6 +17,7 @@ export async function coldStartBreakdown({ hosts, workload, module, rounds, n, l
       if (host.error || errors[host.id]) continue;
       try {
         const parts = await coldStartParts(host.adapter, host.lib, module, configOf(workload), n);
+        host.adapter.release?.();
         // The first round warms the JIT up.
         if (round > 0) samples[host.id].push(parts);
       } catch (e) {

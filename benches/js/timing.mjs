@@ -11,9 +11,14 @@ export function inProcessTimer(guests) {
   return async (host, workload, n) => {
     if (host.error) throw new Error(host.error);
     const config = configOf(workload);
-    if (workload.guest === null) return hostCycles(host.adapter, host.lib, config, n);
+    // Hosts made by the n: what a host library keeps of them goes after the timing.
+    const thenRelease = (ms) => {
+      host.adapter.release?.();
+      return ms;
+    };
+    if (workload.guest === null) return thenRelease(hostCycles(host.adapter, host.lib, config, n));
     const module = guests[workload.guest].module;
-    if (workload.cold) return coldStarts(host.adapter, host.lib, module, config, n);
+    if (workload.cold) return thenRelease(await coldStarts(host.adapter, host.lib, module, config, n));
     const prepared = await prepare(host.adapter, host.lib, workload, module, config);
     try {
       return prepared.run(n);
