@@ -118,16 +118,7 @@ fn scale(c: &mut Criterion) {
             b
         };
         g.bench_function(BenchmarkId::new("create", n), |i| {
-            i.iter_custom(|iters| {
-                (0..iters)
-                    .map(|_| {
-                        let mut b = fresh(false);
-                        let t = Instant::now();
-                        scale_files(&mut b, "d", n);
-                        t.elapsed()
-                    })
-                    .sum::<Duration>()
-            })
+            i.iter_custom(|iters| timed_on_fresh(iters, || fresh(false), |b| scale_files(b, "d", n)))
         });
         let mut b = fresh(true);
         g.bench_function(BenchmarkId::new("stat", n), |i| {
@@ -137,18 +128,27 @@ fn scale(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("list", n), |i| i.iter(|| assert_eq!(b.list(dir), Ok(n + 2))));
         g.bench_function(BenchmarkId::new("remove", n), |i| {
             i.iter_custom(|iters| {
-                (0..iters)
-                    .map(|_| {
-                        let mut b = fresh(true);
-                        let t = Instant::now();
-                        (0..n).for_each(|k| b.remove(&scale_path("d", k)).expect("remove"));
-                        t.elapsed()
-                    })
-                    .sum::<Duration>()
+                timed_on_fresh(
+                    iters,
+                    || fresh(true),
+                    |b| (0..n).for_each(|k| b.remove(&scale_path("d", k)).expect("remove")),
+                )
             })
         });
     }
     g.finish();
+}
+
+/// The time `work` takes on each of `iters` benches made by `fresh`, outside the timing.
+fn timed_on_fresh(iters: u64, fresh: impl Fn() -> Bench, work: impl Fn(&mut Bench)) -> Duration {
+    (0..iters)
+        .map(|_| {
+            let mut b = fresh();
+            let t = Instant::now();
+            work(&mut b);
+            t.elapsed()
+        })
+        .sum()
 }
 
 /// A host's set-up and tear-down in the core, as the npm package's module does it per
