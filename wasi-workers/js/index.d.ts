@@ -94,15 +94,21 @@ export interface TarEntry {
   path: string | Uint8Array;
   /** 'link' is a hard link to the earlier file at `target`. */
   kind: 'file' | 'directory' | 'symlink' | 'link';
-  /** A file's contents. */
+  /** A file's contents (absent for a sparse file: see `segments`). */
   data?: Uint8Array;
+  /** A sparse file's size, holes included. */
+  size?: number;
+  /** What of a sparse file is not a hole, in order: the rest reads as zeros. */
+  segments?: { offset: number; data: Uint8Array }[];
+  /** Lays a sparse file out at `at` of `into` (zeroed), as `packTar` writes it. */
+  read?(into: Uint8Array, at: number): void;
   /** Seconds and nanoseconds since the epoch. */
   mtime: { secs: bigint; nanos: number };
   /** A symlink's target, or the path a hard link shares its file with. */
   target?: string | Uint8Array;
 }
 
-/** Reads a tar archive (ustar, pax, GNU), checking every entry as `mounts[].tar` does;
+/** Reads a tar archive (ustar, pax, GNU, GNU sparse files), checking every entry as `mounts[].tar` does;
  * throws a TypeError naming the first harmful one. */
 export function readTar(bytes: Uint8Array | ArrayBuffer): { entries: TarEntry[]; skipped: { path: string; type: string }[] };
 

@@ -1,6 +1,6 @@
 // Tar archives in and out of a mount. Reading: ustar, pax (extended and global headers:
 // long and UTF-8 names, precise mtimes, large sizes), GNU long names and base-256 numbers,
-// old v7 archives. Writing: pax, as GNU tar and node-tar read it. The archive is read and
+// GNU sparse files (the old GNU format and pax formats 0.0, 0.1 and 1.0), old v7 archives. Writing: pax, as GNU tar and node-tar read it. The archive is read and
 // written here rather than in the module, which it would make larger; the module only
 // makes, links, lists and stamps one node at a time (src/tree.rs).
 
@@ -14,7 +14,7 @@ const ascii = new TextDecoder('latin1');
 
 /** Entry types that carry a node, and those skipped with a report. */
 const KINDS = { 0: 'file', 7: 'file', 1: 'link', 2: 'symlink', 5: 'directory', D: 'directory' };
-const SKIPPED = { 3: 'character device', 4: 'block device', 6: 'FIFO', S: 'GNU sparse file', V: 'volume label', M: 'multi-volume continuation' };
+const SKIPPED = { 3: 'character device', 4: 'block device', 6: 'FIFO', V: 'volume label', M: 'multi-volume continuation' };
 
 /** What src/tree.rs `host_make` makes. */
 export const MAKE_DIRECTORY = 0;
@@ -66,6 +66,9 @@ function timeOf(text) {
   return { secs, nanos };
 }
 
+/** Where `paxRecords` keeps the values of sparse format 0.0's repeated records. */
+const SPARSE_00 = 'GNU.sparse.offset,numbytes';
+
 /** The records of a pax header's data: `LEN key=value\n` each, LEN counting the record. */
 function paxRecords(data, fail) {
   const out = new Map();
@@ -77,10 +80,58 @@ function paxRecords(data, fail) {
     const record = data.subarray(space + 1, at + len - 1);
     const eq = record.indexOf(0x3d);
     if (eq < 0) fail('has a malformed pax header');
-    out.set(ascii.decode(record.subarray(0, eq)), record.subarray(eq + 1));
+    const key = ascii.decode(record.subarray(0, eq));
+    const value = record.subarray(eq + 1);
+    // Sparse format 0.0 repeats these two, in turn, once per segment: kept in order.
+    if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') out.set(SPARSE_00, [...(out.get(SPARSE_00) ?? []), value]);
+    else out.set(key, value);
     at += len;
   }
   return out;
+}
+
+/** The [offset, length] pairs of an old GNU sparse header's map: `count` entries of two
+ * 12-byte numbers from `at`, up to the first empty one. */
+function gnuSparseMap(block, at, count, fail) {
+  const map = [];
+  for (let i = 0; i < count && block[at + 24 * i] !== 0; i++) {
+    const offset = number(block, at + 24 * i, 12);
+    const length = number(block, at + 24 * i + 12, 12);
+    if (offset === null || length === null) fail('has a malformed sparse map');
+    map.push([Number(offset), Number(length)]);
+  }
+  return map;
+}
+
+/** Decimal numbers separated by `separator` in `bytes`, or a failure. */
+function decimals(bytes, separator, fail) {
+  const parts = ascii.decode(bytes).split(separator);
+  if (!parts.every((p) => /^\d+$/.test(p))) fail('has a malformed sparse map');
+  return parts.map(Number);
+}
+
+/** Pairs of a flat list of numbers. */
+const pairs = (list) => Array.from({ length: list.length / 2 }, (_, i) => [list[2 * i], list[2 * i + 1]]);
+
+/**
+ * A GNU sparse file's segments ({ offset, data }) from its `map` ([offset, length] in
+ * the file) and `stored` (the segments' bytes one after another), once checked: lengths
+ * add up to what is stored, segments ascend without overlapping and end by `size`.
+ */
+function segmentsOf(map, stored, size, fail) {
+  if (!Number.isSafeInteger(size) || size < 0) fail('has a bad sparse file size');
+  const segments = [];
+  let end = 0;
+  let at = 0;
+  for (const [offset, length] of map) {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < end || offset + length > size) fail('has a malformed sparse map');
+    if (at + length > stored.length) fail("has a sparse map that wants more data than it stores");
+    if (length > 0) segments.push({ offset, data: stored.subarray(at, at + length) });
+    at += length;
+    end = offset + length;
+  }
+  if (at !== stored.length) fail("has a sparse map that wants less data than it stores");
+  return segments;
 }
 
 /** UTF-8 text of `bytes`, or a failure naming `what`. */
@@ -99,8 +150,9 @@ function text(bytes, what, fail) {
  * bytes, no entry lies below a file or symlink of the archive, and hard links name an
  * earlier file. Throws a TypeError naming the first harmful entry. Returns { entries,
  * skipped }: entries as `packTar` takes them ({ path, kind, data, mtime: { secs, nanos },
- * target }; paths normalised, '' for the root), in archive order; skipped as { path,
- * type } (devices, FIFOs, types it does not know).
+ * target }, a sparse file with `size`, `segments` and `read` for `data`; paths
+ * normalised, '' for the root), in archive order; skipped as { path, type } (devices,
+ * FIFOs, types it does not know).
  */
 export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
   if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
@@ -140,7 +192,18 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
     const paxSize = 'xgLK'.includes(type) ? undefined : (local.get('size') ?? globals.get('size'));
     const size = Number(paxSize !== undefined && /^\d+$/.test(ascii.decode(paxSize)) ? BigInt(ascii.decode(paxSize)) : number(block, 124, 12) ?? -1);
     if (!Number.isSafeInteger(size) || size < 0) fail('has a bad size');
-    const dataAt = at + BLOCK;
+    let dataAt = at + BLOCK;
+    // An old GNU sparse file: its map, continued in extension blocks before its data.
+    let gnuMap = null;
+    if (type === 'S') {
+      gnuMap = gnuSparseMap(block, 386, 4, fail);
+      for (let extended = block[482]; extended; dataAt += BLOCK) {
+        if (dataAt + BLOCK > bytes.length) fail('is cut short: the archive ends inside its sparse map');
+        const ext = bytes.subarray(dataAt, dataAt + BLOCK);
+        gnuMap.push(...gnuSparseMap(ext, 0, 21, fail));
+        extended = ext[504];
+      }
+    }
     const cutShort = dataAt + size > bytes.length;
     const data = bytes.subarray(dataAt, dataAt + size);
     at = dataAt + pad(size);
@@ -161,8 +224,8 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
     // The entry itself: pax records, then GNU long names, then the header's fields.
     const pax = (key) => local.get(key) ?? globals.get(key);
     const ustar = ascii.decode(block.subarray(257, 263)) === 'ustar\0';
-    let rawName = pax('path') ?? longName ?? field(block, 0, 100);
-    if (pax('path') === undefined && longName === null && ustar && block[345] !== 0) {
+    let rawName = pax('GNU.sparse.name') ?? pax('path') ?? longName ?? field(block, 0, 100);
+    if (pax('GNU.sparse.name') === undefined && pax('path') === undefined && longName === null && ustar && block[345] !== 0) {
       rawName = new Uint8Array([...field(block, 345, 155), 0x2f, ...rawName]);
     }
     name = text(rawName, 'its name', fail);
@@ -171,14 +234,50 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
     const mtimeText = pax('mtime');
     const mtime = mtimeText !== undefined ? timeOf(ascii.decode(mtimeText)) : { secs: number(block, 136, 12), nanos: 0 };
     if (mtime === null || mtime.secs === null) fail('has a malformed mtime');
-    const sparse = [...local.keys(), ...globals.keys()].some((k) => k.startsWith('GNU.sparse.'));
+    // A sparse file: its size, and its segments (what is not a hole) as { offset, data }.
+    let sparse = null;
+    let unreadable = null;
+    const decimal = (key) => (pax(key) === undefined ? null : decimals(pax(key), ',', fail)[0]);
+    if (gnuMap !== null) {
+      sparse = { size: Number(number(block, 483, 12) ?? -1), segments: segmentsOf(gnuMap, data, Number(number(block, 483, 12) ?? -1), fail) };
+    } else if (pax('GNU.sparse.major') !== undefined) {
+      // Format 1.0: the map leads the data, as decimal lines padded to a block.
+      if (ascii.decode(pax('GNU.sparse.major')) !== '1' || ascii.decode(pax('GNU.sparse.minor') ?? new Uint8Array(0)) !== '0') {
+        unreadable = 'GNU sparse file of an unknown format';
+      } else {
+        let end = 0;
+        const line = () => {
+          const nl = data.indexOf(0x0a, end);
+          if (nl < 0) fail('has a malformed sparse map');
+          const value = decimals(data.subarray(end, nl), ',', fail)[0];
+          end = nl + 1;
+          return value;
+        };
+        const count = line();
+        if (!Number.isSafeInteger(count) || count > data.length) fail('has a malformed sparse map');
+        const map = Array.from({ length: count }, () => [line(), line()]);
+        sparse = { size: decimal('GNU.sparse.realsize'), segments: segmentsOf(map, data.subarray(Math.min(pad(end), data.length)), decimal('GNU.sparse.realsize'), fail) };
+      }
+    } else if (pax('GNU.sparse.map') !== undefined) {
+      // Format 0.1: the map in one record.
+      const list = pax('GNU.sparse.map').length === 0 ? [] : decimals(pax('GNU.sparse.map'), ',', fail);
+      if (list.length % 2 !== 0) fail('has a malformed sparse map');
+      sparse = { size: decimal('GNU.sparse.size'), segments: segmentsOf(pairs(list), data, decimal('GNU.sparse.size'), fail) };
+    } else if (pax(SPARSE_00) !== undefined) {
+      // Format 0.0: an offset and a length record per segment, in turn.
+      const list = pax(SPARSE_00).map((v) => decimals(v, ',', fail)[0]);
+      if (list.length % 2 !== 0) fail('has a malformed sparse map');
+      sparse = { size: decimal('GNU.sparse.size'), segments: segmentsOf(pairs(list), data, decimal('GNU.sparse.size'), fail) };
+    } else if ([...local.keys(), ...globals.keys()].some((k) => k.startsWith('GNU.sparse.'))) {
+      unreadable = 'GNU sparse file of an unknown format';
+    }
     local = new Map();
     longName = null;
     longLink = null;
-    let kind = KINDS[type];
-    if (kind === 'file' && name.endsWith('/')) kind = 'directory';
-    if (kind === undefined || sparse) {
-      skipped.push({ path: name, type: sparse ? 'GNU sparse file' : (SKIPPED[type] ?? `unknown type ${JSON.stringify(type)}`) });
+    let kind = sparse !== null ? 'file' : KINDS[type];
+    if (kind === 'file' && name.endsWith('/') && sparse === null) kind = 'directory';
+    if (kind === undefined || unreadable !== null) {
+      skipped.push({ path: name, type: unreadable ?? SKIPPED[type] ?? `unknown type ${JSON.stringify(type)}` });
       index++;
       continue;
     }
@@ -196,7 +295,7 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
       const node = nodes.get(up);
       if (node !== undefined && node !== 'directory') fail(`lies below ${JSON.stringify(up)}, which the archive made a ${node === 'symlink' ? 'symlink' : 'file'}`);
     }
-    const entry = { path, kind, data: kind === 'file' ? data : new Uint8Array(0), mtime, target: '' };
+    const entry = sparse === null ? { path, kind, data: kind === 'file' ? data : new Uint8Array(0), mtime, target: '' } : sparseEntry(path, sparse, mtime);
     const before = nodes.get(path);
     if (before !== undefined && (before === 'directory') !== (kind === 'directory')) fail(`replaces a ${before === 'directory' ? 'directory' : 'file'} of the archive with a ${kind}`);
     if (kind === 'symlink') entry.target = text(rawLink, 'its link target', fail);
@@ -220,6 +319,24 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
   name = '';
   if (at < bytes.length && at + BLOCK > bytes.length && !bytes.subarray(at).every((b) => b === 0)) fail('is cut short: the archive ends inside its header');
   return { entries, skipped };
+}
+
+/** The entry of a sparse file of `size` bytes whose `segments` are all that is not a
+ * hole: `read` lays it out for `packTar`, which writes it whole. */
+function sparseEntry(path, { size, segments }, mtime) {
+  const read = (into, at) => {
+    for (const s of segments) into.set(s.data, at + s.offset);
+  };
+  return { path, kind: 'file', size, segments, read, mtime, target: '' };
+}
+
+/** Writes file entry `e` (whole, or a sparse file's segments and then its size) at
+ * `path` through `fs`, calling `done` with each code. */
+function writeFileEntry(fs, path, e, done) {
+  done(fs.make(path, MAKE_FILE));
+  if (e.segments === undefined) return done(fs.write(path, e.data));
+  for (const s of e.segments) done(fs.write(path, s.data, s.offset));
+  done(fs.setSize(path, e.size));
 }
 
 /**
@@ -250,14 +367,12 @@ export function writeEntries(fs, { entries }, where) {
           continue;
         }
         // No hard links here: a copy of the file, with its time.
-        done(fs.make(e.path, MAKE_FILE));
-        done(fs.write(e.path, e.source.data));
+        writeFileEntry(fs, e.path, e.source, done);
         done(fs.setMtime(e.path, e.source.mtime), ' (its mtime)');
         continue;
       }
       default:
-        done(fs.make(e.path, MAKE_FILE));
-        done(fs.write(e.path, e.data));
+        writeFileEntry(fs, e.path, e, done);
     }
     done(fs.setMtime(e.path, e.mtime), ' (its mtime)');
   }

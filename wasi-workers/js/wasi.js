@@ -586,14 +586,14 @@ export class WASI {
     if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
   }
 
-  /** Writes `data` as the file at `name` (bytes) in `mount`, a piece at a time: 0 or the
-   * code of the call that failed. */
-  #write(mount, name, data) {
+  /** Writes `data` at `offset` of the file at `name` (bytes) in `mount`, a piece at a
+   * time (at offset 0, as the whole file): 0 or the code of the call that failed. */
+  #write(mount, name, data, offset = 0) {
     let done = 0;
     do {
       const piece = data.subarray(done, done + PIECE);
       this.#put('writing a file', concat(name, piece));
-      const code = this.#ex.host_write_file(mount, name.length, done);
+      const code = this.#ex.host_write_file(mount, name.length, offset + done);
       if (code !== 0) return code;
       done += piece.length;
     } while (done < data.length);
@@ -625,7 +625,8 @@ export class WASI {
   }
 
   /** The node-level calls of src/tree.rs on mount `mount`, for tar.js: paths as strings
-   * or bytes; `make`, `link`, `write` and `setMtime` answer 0 or a code for `fail`. */
+   * or bytes; `make`, `link`, `write`, `setSize` and `setMtime` answer 0 or a code for
+   * `fail`. */
   #tree(mount) {
     const ex = this.#enter();
     const bytes = (p) => (typeof p === 'string' ? encoder.encode(p) : p);
@@ -645,7 +646,11 @@ export class WASI {
         this.#put(what, bytes(path));
         return ex.host_set_mtime(mount, Number(secs), nanos);
       },
-      write: (path, data) => this.#write(mount, bytes(path), data),
+      write: (path, data, offset = 0) => this.#write(mount, bytes(path), data, offset),
+      setSize: (path, size) => {
+        this.#put(what, bytes(path));
+        return ex.host_set_size(mount, size);
+      },
       list: (dir, cookie) => {
         this.#put(what, dir);
         const n = ex.host_list_dir(mount, Number(cookie & 0xffffffffn), Number(cookie >> 32n));

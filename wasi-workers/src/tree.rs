@@ -1,5 +1,5 @@
 //! What JS needs to carry a mount's tree in and out as a tar archive (`js/tar.js`):
-//! make directories, symlinks and hard links, set mtimes, list a directory with each
+//! make directories, symlinks and hard links, set mtimes and sizes, list a directory with each
 //! entry's attributes, read a symlink. The archive itself is read and written in JS, which
 //! costs the shipped module nothing; these calls only touch one node at a time. Paths are
 //! relative to the mount's root, checked in JS first and again here (`..` and NUL are
@@ -121,6 +121,23 @@ pub extern "C" fn host_set_mtime(mount: u32, secs: f64, nanos: u32) -> u32 {
         let fs = backend(ctx, mount)?;
         let ino = node_at(fs, &path)?;
         fs.set_times(ino, None, Some(mtime), now)
+    }))
+}
+
+/// Sets the size of the file at the input path to `size` bytes (a sparse file's holes at its
+/// end, which no write makes), and commits it. Returns 0 or a code.
+#[no_mangle]
+pub extern "C" fn host_set_size(mount: u32, size: f64) -> u32 {
+    let path = take_input();
+    code(with_running(|ctx| {
+        let now = crate::bridge::host_now(0) as u64;
+        let fs = backend(ctx, mount)?;
+        let ino = node_at(fs, &path)?;
+        if fs.filetype(ino)? != Filetype::RegularFile {
+            return Err(Errno::INVAL);
+        }
+        fs.set_size(ino, size as u64, now)?;
+        fs.sync(ino)
     }))
 }
 

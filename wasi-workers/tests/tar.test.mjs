@@ -1,6 +1,6 @@
 // Tar in and out of a mount, against GNU tar both ways (and node-tar reading ours): names
-// long and UTF-8, contents, symlinks, hard links, mtimes to the nanosecond; harmful
-// entries refused with nothing made; devices and FIFOs skipped and reported.
+// long and UTF-8, contents, symlinks, hard links, mtimes to the nanosecond, GNU sparse
+// files; harmful entries refused with nothing made; devices and FIFOs skipped and reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -241,6 +241,51 @@ test('devices and FIFOs are skipped and reported; the rest is made', () => {
   }
 });
 
+test("GNU tar's sparse files, in each of its formats, come back whole; holes stay holes in memory", () => {
+  // 30 segments of data (the old GNU format takes 4 in its header and the rest in
+  // extension blocks), and a hole at the end, which only the file's size says.
+  const dir = join(tmp, 'sparse');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const size = 8 << 20;
+  const file = join(dir, 'sparse.bin');
+  execFileSync('truncate', ['-s', String(size), file]);
+  for (let i = 0; i < 30; i++) execFileSync('dd', [`of=${file}`, 'bs=4096', `seek=${i * 60 + 1}`, 'conv=notrunc', 'status=none'], { input: Buffer.alloc(4096, i + 1) });
+  const want = readFileSync(file);
+  for (const format of ['gnu', 'posix --sparse-version=0.0', 'posix --sparse-version=0.1', 'posix --sparse-version=1.0']) {
+    const tar = execFileSync('tar', ['--sparse', ...`--format=${format}`.split(' '), '-C', dir, '-cf', '-', 'sparse.bin'], { maxBuffer: 1 << 28 });
+    assert.ok(tar.length < 1 << 20, `${format}: GNU tar stored the holes (${tar.length} bytes)`);
+    const { entries, skipped } = readTar(tar);
+    assert.deepEqual(skipped, [], format);
+    assert.deepEqual(entries.map((e) => [e.path, e.size, e.segments.length]), [['sparse.bin', size, 30]], format);
+    assert.ok(Buffer.from(readTar(packTar(entries)).entries[0].data).equals(want), `${format}: packTar writes the file whole`);
+    for (const backend of backends) {
+      // A memory mount of 4 MiB holds the 8 MiB file: its holes take no room.
+      const wasi = new WASI({ mounts: [{ path: '/', backend, tar, capacity: backend === 'memory' ? 4 << 20 : 16 << 20 }] });
+      assert.deepEqual(wasi.tarSkipped, [], `${format} on ${backend}`);
+      assert.ok(Buffer.from(wasi.readFile('sparse.bin')).equals(want), `${format} on ${backend}`);
+      wasi.close();
+    }
+  }
+});
+
+test('a sparse map that does not fit its data or its size is refused', () => {
+  const sparse = (map, size, data) => Buffer.concat([...entry({ name: 'GNUSparseFile.0/x', data, pax: { 'GNU.sparse.map': map, 'GNU.sparse.size': size, 'GNU.sparse.name': 'x' } }), Buffer.alloc(1024)]);
+  const made = new WASI({ mounts: [{ path: '/', tar: sparse('2,3,8,2', '12', 'abcde') }] });
+  assert.equal(Buffer.from(made.readFile('x')).toString('latin1'), '\0\0abc\0\0\0de\0\0');
+  made.close();
+  for (const [map, size, data, reason] of [
+    ['0,4,2,4', '10', 'aaaabbbb', /malformed sparse map/],
+    ['0,4,8,4', '10', 'aaaabbbb', /malformed sparse map/],
+    ['0,4', '10', 'aaaabbbb', /wants less data than it stores/],
+    ['0,4,6,4', '10', 'aaaa', /wants more data than it stores/],
+    ['0,4,x', '10', 'aaaa', /malformed sparse map/],
+    ['0,4', '-1', 'aaaa', /malformed sparse map|bad sparse file size/],
+  ]) {
+    assert.throws(() => new WASI({ mounts: [{ path: '/', tar: sparse(map, size, data) }] }), (e) => e instanceof TypeError && reason.test(e.message), `${map} of ${size}`);
+  }
+});
+
 test('a tar from a ReadableStream is read by start(), before the guest runs', async () => {
   const src = sourceTree();
   const bytes = gnuTar(src, 'pax');
@@ -284,17 +329,27 @@ test('an archive over an image replaces files, keeps the rest; files options go 
 test('a damaged archive is a TypeError or a tree, never another exception', () => {
   const src = sourceTree();
   rmSync(join(src, 'big.bin'));
-  const good = gnuTar(src, 'pax');
+  // A small sparse file (6 segments: the old GNU format needs an extension block) in
+  // each of GNU tar's sparse formats, whose maps get damaged too.
+  const file = join(src, 'sparse.bin');
+  execFileSync('truncate', ['-s', String(256 << 10), file]);
+  for (let i = 0; i < 6; i++) execFileSync('dd', [`of=${file}`, 'bs=4096', `seek=${i * 9}`, 'conv=notrunc', 'status=none'], { input: Buffer.alloc(4096, i + 1) });
+  const sparse = (format) => execFileSync('tar', ['--sparse', ...`--format=${format}`.split(' '), '-C', src, '-cf', '-', 'sparse.bin']);
+  const sparseTars = ['gnu', 'posix --sparse-version=0.0', 'posix --sparse-version=0.1', 'posix --sparse-version=1.0'].map(sparse);
+  rmSync(file);
+  const goods = [gnuTar(src, 'pax'), ...sparseTars];
   let seed = 1;
   const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
-  for (let i = 0; i < 300; i++) {
-    const bad = Buffer.from(good);
-    for (let n = next() % 8; n >= 0; n--) bad[next() % Math.min(bad.length, 8192)] = next() & 255;
-    for (const backend of backends) {
-      try {
-        new WASI({ mounts: [{ path: '/', backend, capacity: 1 << 20, tar: bad }] }).close();
-      } catch (e) {
-        assert.ok(e instanceof TypeError, `case ${i}: ${e.stack}`);
+  for (const [g, good] of goods.entries()) {
+    for (let i = 0; i < 150; i++) {
+      const bad = Buffer.from(good);
+      for (let n = next() % 8; n >= 0; n--) bad[next() % Math.min(bad.length, 8192)] = next() & 255;
+      for (const backend of backends) {
+        try {
+          new WASI({ mounts: [{ path: '/', backend, capacity: 1 << 20, tar: bad }] }).close();
+        } catch (e) {
+          assert.ok(e instanceof TypeError, `archive ${g}, case ${i}: ${e.stack}`);
+        }
       }
     }
   }
