@@ -9,7 +9,9 @@
 // witx order), the host's generation (`mine`, never given to two hosts), which the
 // instance checks against its owner's before anything else, trapping on any other, and
 // the function's arguments widened to i64, in the nine places of
-// wasi-workers/src/syscalls.rs (`ARGS`). The functions are exported in a table, in witx
+// wasi-workers/src/syscalls.rs (`ARGS`); but `clock_time_get` of the realtime and
+// monotonic clocks calls its host's `clock` (js/bridge.js `clockFor`), a JS function as
+// much the host's own as the thunk. The functions are exported in a table, in witx
 // order, rather than by name: an exported function costs V8 about half a microsecond at
 // instantiation, a table entry a tenth of that until JS takes it out, and a guest imports
 // a handful of the 46.
@@ -24,11 +26,16 @@ const out = [];
 out.push('(module');
 out.push(`  (import "host" "syscall" (func $syscall (param i32 f64 ${'i64 '.repeat(ARGS).trim()}) (result i32)))`);
 out.push('  (import "host" "mine" (global $mine f64))');
+out.push('  (import "host" "clock" (func $clock (param i32 i32) (result i32)))');
 for (const [i, [name, params]] of SYSCALLS.entries()) {
   const exits = name === 'proc_exit';
   const widened = params.map(([, type], at) => (type === 'i64' ? `(local.get ${at})` : `(i64.extend_i32_u (local.get ${at}))`));
   while (widened.length < ARGS) widened.push('(i64.const 0)');
-  const call = `(call $syscall (i32.const ${i}) (global.get $mine) ${widened.join(' ')})`;
+  let call = `(call $syscall (i32.const ${i}) (global.get $mine) ${widened.join(' ')})`;
+  // The realtime and monotonic clocks (ids 0 and 1) are read by the host's JS
+  // (wasi-workers/js/bridge.js `clockFor`: id, then the result's address); the others by
+  // the module.
+  if (name === 'clock_time_get') call = `(if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (call $clock (local.get 0) (local.get 2))) (else ${call}))`;
   out.push(`  (func $${name} (param ${params.map(([, type]) => type).join(' ')})${exits ? '' : ' (result i32)'}`);
   out.push(`    ${exits ? `(drop ${call})` : call})`);
 }

@@ -28,8 +28,7 @@ const VIEWS = 8;
  * The imports for one instance of our module, and `bind(h)`, which gives them the host
  * that now runs on it (null while none does: see pool.js). `h` holds `memory` (the
  * guest's, once known: null before start() unless the guest imports it), `own` (our
- * instance's memory), `now(id)` (ns, a whole number), `embedderClock` (whether `now` is
- * the embedder's code), `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
+ * instance's memory), `now(id)` (ns, a whole number), `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
  * for JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
  * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks` (how
  * many embedder callbacks are running) and `wake` (a promise that settles when the host is
@@ -114,19 +113,6 @@ export function bridge() {
       },
       guest_size: () => (h.memory === null ? 0 : h.memory.buffer.byteLength),
       host_now: (id) => h.now(id),
-      host_now_into(id, ptr) {
-        if (h.embedderClock) return 2;
-        ptr >>>= 0;
-        const g = guestFor(ptr + 8);
-        if (ptr + 8 > g.length) return 1;
-        // The u64 as two halves, exact: ns is a whole number, truncated as Rust's `as u64`.
-        const ns = Math.floor(h.now(id));
-        const high = Math.floor(ns / 2 ** 32);
-        let low = ns - high * 2 ** 32;
-        for (let i = 0; i < 4; i++, low >>>= 8) g[ptr + i] = low;
-        for (let i = 4, v = high; i < 8; i++, v >>>= 8) g[ptr + i] = v;
-        return 0;
-      },
       host_sleep: (ns) => h.sleep(ns),
       host_random(dst, len) {
         dst >>>= 0;
@@ -157,10 +143,53 @@ export function bridge() {
       host_yield: suspending(() => wait(new Promise((resolve) => setTimeout(resolve, 0)))),
       host_stdin_wait: suspending((timeoutNs) => wait(h.stdin.wait(timeoutNs))),
       host_output_wait: suspending((fd) => wait(h.outputReady(fd))),
+      host_ended() {
+        h.ended = true;
+      },
       host_exit(code) {
+        h.ended = true;
         throw new ProcessExit(code);
       },
     },
   };
   return { imports, bind };
+}
+
+/** `EFAULT` (wasi_abi::Errno). */
+const EFAULT = 21;
+/** The largest float below 2^64. */
+const MAX_NS = 2 ** 64 - 2 ** 11;
+
+/**
+ * `clock_time_get` of the realtime (0) or monotonic (1) clock for the guest of host `h`,
+ * as its thunk calls it (scripts/thunk-wat.mjs): reads the clock and writes the time at
+ * `ptr` in the guest's memory, a little-endian u64 of nanoseconds; 0, or `EFAULT` when
+ * the result does not fit. One call into JS and none into our module: the least a host in
+ * JS can do for it. It is the host's own function, as the thunk is, and touches nothing
+ * but the clock and the guest's memory; once the host has closed or the guest's run has
+ * ended, it traps as the module does.
+ */
+export function clockFor(h) {
+  let guest = new Uint8Array(0);
+  return (id, ptr) => {
+    if (h.closed || h.ended) throw new WebAssembly.RuntimeError('unreachable');
+    ptr >>>= 0;
+    if (ptr + 8 > guest.length && h.memory !== null) guest = new Uint8Array(h.memory.buffer);
+    if (ptr + 8 > guest.length) return EFAULT;
+    // As the core's clock would give it (Rust's `as u64`): whole, saturated at 0 and
+    // below 2^64; then the u64 as two halves, exact.
+    const now = Math.floor(h.now(id));
+    const ns = now > 0 ? Math.min(now, MAX_NS) : 0;
+    const high = Math.floor(ns / 4294967296);
+    const low = ns - high * 4294967296;
+    guest[ptr] = low;
+    guest[ptr + 1] = low >>> 8;
+    guest[ptr + 2] = low >>> 16;
+    guest[ptr + 3] = low >>> 24;
+    guest[ptr + 4] = high;
+    guest[ptr + 5] = high >>> 8;
+    guest[ptr + 6] = high >>> 16;
+    guest[ptr + 7] = high >>> 24;
+    return 0;
+  };
 }

@@ -18,7 +18,7 @@
 //   drops its views of the old guest's memory and is bound to the new host.
 // Memory never shrinks, so an instance whose memory has grown past MAX_KEPT_BYTES is
 // left to the garbage collector rather than kept, and at most MAX_IDLE wait here.
-import { bridge } from './bridge.js';
+import { bridge, clockFor } from './bridge.js';
 
 /** Idle instances kept at most. */
 const MAX_IDLE = 4;
@@ -56,7 +56,7 @@ export function acquire(h) {
   const slot = idle.pop() ?? new Slot();
   slot.bridge.bind(h);
   const mine = ++generation;
-  const thunk = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine } });
+  const thunk = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine, clock: clockFor(h) } });
   return { slot, generation: mine, calls: thunk.exports.calls };
 }
 

@@ -278,7 +278,9 @@ export class WASI {
       callbacks: 0,
       wake,
       now: o.clock ? guard((id) => Number(o.clock.now(id)) + offset.ns) : defaultNow(offset),
-      embedderClock: o.clock !== undefined,
+      // Set once the host is closed, and once the guest's run has ended (bridge.js).
+      closed: false,
+      ended: false,
       sleep: o.clock?.sleep ? guard((ns) => o.clock.sleep(ns)) : (ns) => { offset.ns += ns; },
       // Under JSPI: real timers until the monotonic clock has moved by `ns` (a timer may
       // fire before a coarse clock shows it; a long sleep takes several timers); a test's
@@ -564,6 +566,7 @@ export class WASI {
   close() {
     if (this.#ex === null) return;
     this.#ex.host_close();
+    this.#host.closed = true;
     this.#ex = null;
     this.#wake();
     if (this.#running) this.#closedWhileRunning = true;

@@ -18,10 +18,6 @@ unsafe extern "C" {
     pub safe fn guest_size() -> f64;
     /// Nanoseconds on clock `id` (0 realtime, 1 monotonic), as a float (exact below 2^53).
     pub safe fn host_now(id: u32) -> f64;
-    /// Writes the time on clock `id` (0 realtime, 1 monotonic) at guest address `ptr`, as a
-    /// little-endian `u64` of nanoseconds: 0 when written, 1 when out of bounds, 2 when the
-    /// clock is the embedder's (then nothing is read).
-    pub safe fn host_now_into(id: u32, ptr: u32) -> u32;
     /// Lets `ns` nanoseconds pass without waiting: advances the virtual clock.
     pub safe fn host_sleep(ns: f64);
     /// Fills `len` bytes at our `dst` with random bytes.
@@ -34,8 +30,12 @@ unsafe extern "C" {
     pub safe fn host_stdin_read(dst: *mut u8, len: u32) -> i32;
     /// Bytes of stdin available now; -1 at its end, -2 when nothing has arrived yet.
     pub safe fn host_stdin_available() -> f64;
-    /// Stops the guest: throws the package's `ProcessExit` with `code` through the guest.
+    /// Stops the guest: throws the package's `ProcessExit` with `code` through the guest
+    /// (whose run has then ended, as `host_ended` says).
     pub safe fn host_exit(code: i32);
+    /// Tells JS the guest's run has ended (`calls.rs` `end`): the clock reads that JS
+    /// answers itself, without this module (`js/bridge.js` `clockFor`), end it too.
+    pub safe fn host_ended();
     /// Whether an embedder callback (an output sink, a test's clock or random source) is
     /// running: then a call into the host found busy is reentrant, not cut short.
     pub safe fn host_in_callback() -> bool;

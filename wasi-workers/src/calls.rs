@@ -97,6 +97,7 @@ fn take_want() -> Option<Want> {
 /// Ends the guest now: a trap, which the guest cannot catch. JS reads the reason.
 fn end(reason: End) -> ! {
     ENDED.store(reason as u32, Relaxed);
+    bridge::host_ended();
     core::arch::wasm32::unreachable()
 }
 

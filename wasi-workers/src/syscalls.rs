@@ -9,7 +9,9 @@
 //! instance can serve one host after another (see `api::host_reset`): a call from the
 //! guest of any host but the one that owns the instance now ([`OWNER`]) traps before it
 //! touches anything. And one export serves all 46 functions: a host's thunk imports one
-//! function, not 46, which keeps making it cheap.
+//! function, not 46, which keeps making it cheap. (`clock_time_get` of the realtime and
+//! monotonic clocks does not come here: the thunk asks its host's JS, `js/bridge.js`
+//! `clockFor`, which reads the clock and writes the time with no call into this module.)
 
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -54,11 +56,6 @@ macro_rules! dispatch {
                 core::arch::wasm32::unreachable();
             }
             let args: [u64; ARGS] = [a0, a1, a2, a3, a4, a5, a6, a7, a8];
-            if n == Function::clock_time_get as u32 {
-                if let Some(errno) = clock_time_get(a0 as u32, a2 as u32) {
-                    return errno;
-                }
-            }
             match n {
                 $(n if n == Function::$name as u32 => {
                     let mut _next = 0;
@@ -78,22 +75,3 @@ macro_rules! dispatch {
 }
 
 wasi_abi::for_each_function!(dispatch);
-
-/// `clock_time_get` of the realtime or monotonic clock of JS as one call into JS, which
-/// reads the clock and writes the time into the guest's memory: the least a host in JS can
-/// do for it, where the core's way (`WasiCtx::clock_time_get`, whose answers these are:
-/// the time, or `EFAULT` for a result out of bounds) takes two. `None` for the others: an
-/// unknown or CPU-time clock, or an embedder's clock, which may call back in.
-fn clock_time_get(id: u32, time: u32) -> Option<u32> {
-    if !matches!(wasi_abi::Clockid::try_from(id), Ok(wasi_abi::Clockid::Realtime | wasi_abi::Clockid::Monotonic)) {
-        return None;
-    }
-    if let Some(refused) = calls::enter() {
-        return Some(refused);
-    }
-    match crate::bridge::host_now_into(id, time) {
-        0 => Some(0),
-        1 => Some(u32::from(wasi_core::Errno::FAULT.raw())),
-        _ => None,
-    }
-}

@@ -244,3 +244,28 @@ test("nothing of a closed host's data reaches the next host's guest or image", (
     b.close();
   }
 });
+
+test("a guest's clock reads, which JS answers, end with its host and with its run", () => {
+  // The realtime and monotonic clocks are read by the host's own JS function, not by the
+  // module (bridge.js clockFor): it must answer as the module would, and stop as it does.
+  const NS = 0x123456789abcd000n;
+  const a = new WASI({ clock: { now: () => Number(NS) } });
+  const guest = guestOf(a);
+  const view = () => new DataView(guest.exports.memory.buffer);
+  for (const id of [0, 1]) {
+    assert.equal(guest.exports.call_clock_time_get(id, 0n, RESULT), 0);
+    assert.equal(view().getBigUint64(RESULT, true), NS, `clock ${id}`);
+  }
+  assert.equal(guest.exports.call_clock_time_get(1, 0n, 65536 - 7), 21, 'EFAULT past the end of memory');
+  assert.equal(guest.exports.call_clock_time_get(1, 0n, -1), 21, 'EFAULT at the last address');
+  assert.equal(guest.exports.call_clock_time_get(4, 0n, RESULT), 28, "an unknown clock is the module's EINVAL");
+  a.close();
+  for (const id of [0, 1]) assert.throws(() => guest.exports.call_clock_time_get(id, 0n, RESULT), WebAssembly.RuntimeError, `clock ${id} after close()`);
+
+  // A reactor whose guest exited: its next call, a clock read too, ends it.
+  const b = new WASI();
+  const exited = guestOf(b);
+  assert.throws(() => exited.exports.call_proc_exit(3), (e) => e.name === 'ProcessExit');
+  assert.throws(() => exited.exports.call_clock_time_get(1, 0n, RESULT), WebAssembly.RuntimeError, 'a clock read after proc_exit');
+  b.close();
+});
