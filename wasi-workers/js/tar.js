@@ -1,6 +1,7 @@
 // Tar archives in and out of a mount. Reading: ustar, pax (extended and global headers:
 // long and UTF-8 names, precise mtimes, large sizes), GNU long names and base-256 numbers,
-// GNU sparse files (the old GNU format and pax formats 0.0, 0.1 and 1.0), old v7 archives. Writing: pax, as GNU tar and node-tar read it. The archive is read and
+// GNU sparse files (the old GNU format and pax formats 0.0, 0.1 and 1.0), old v7
+// archives. Writing: pax, as GNU tar and node-tar read it. The archive is read and
 // written here rather than in the module, which it would make larger; the module only
 // makes, links, lists and stamps one node at a time (src/tree.rs).
 
@@ -103,22 +104,31 @@ function gnuSparseMap(block, at, count, fail) {
   return map;
 }
 
-/** Decimal numbers separated by `separator` in `bytes`, or a failure. */
-function decimals(bytes, separator, fail) {
-  const parts = ascii.decode(bytes).split(separator);
+/** Decimal numbers separated by commas in `bytes` (none for no bytes), or a failure. */
+function decimals(bytes, fail) {
+  if (bytes.length === 0) return [];
+  const parts = ascii.decode(bytes).split(',');
   if (!parts.every((p) => /^\d+$/.test(p))) fail('has a malformed sparse map');
   return parts.map(Number);
+}
+
+/** The one decimal number in `bytes`, or a failure. */
+function decimal(bytes, fail) {
+  const numbers = decimals(bytes, fail);
+  if (numbers.length !== 1) fail('has a malformed sparse map');
+  return numbers[0];
 }
 
 /** Pairs of a flat list of numbers. */
 const pairs = (list) => Array.from({ length: list.length / 2 }, (_, i) => [list[2 * i], list[2 * i + 1]]);
 
 /**
- * A GNU sparse file's segments ({ offset, data }) from its `map` ([offset, length] in
- * the file) and `stored` (the segments' bytes one after another), once checked: lengths
- * add up to what is stored, segments ascend without overlapping and end by `size`.
+ * A GNU sparse file of `size` bytes as { size, segments }, its segments ({ offset, data })
+ * from its `map` ([offset, length] in the file) and `stored` (the segments' bytes one
+ * after another), once checked: lengths add up to what is stored, segments ascend
+ * without overlapping and end by `size`.
  */
-function segmentsOf(map, stored, size, fail) {
+function sparseFile(map, stored, size, fail) {
   if (!Number.isSafeInteger(size) || size < 0) fail('has a bad sparse file size');
   const segments = [];
   let end = 0;
@@ -131,7 +141,7 @@ function segmentsOf(map, stored, size, fail) {
     end = offset + length;
   }
   if (at !== stored.length) fail("has a sparse map that wants less data than it stores");
-  return segments;
+  return { size, segments };
 }
 
 /** UTF-8 text of `bytes`, or a failure naming `what`. */
@@ -237,9 +247,9 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
     // A sparse file: its size, and its segments (what is not a hole) as { offset, data }.
     let sparse = null;
     let unreadable = null;
-    const decimal = (key) => (pax(key) === undefined ? null : decimals(pax(key), ',', fail)[0]);
+    const sizeOf = (key) => (pax(key) === undefined ? -1 : decimal(pax(key), fail));
     if (gnuMap !== null) {
-      sparse = { size: Number(number(block, 483, 12) ?? -1), segments: segmentsOf(gnuMap, data, Number(number(block, 483, 12) ?? -1), fail) };
+      sparse = sparseFile(gnuMap, data, Number(number(block, 483, 12) ?? -1), fail);
     } else if (pax('GNU.sparse.major') !== undefined) {
       // Format 1.0: the map leads the data, as decimal lines padded to a block.
       if (ascii.decode(pax('GNU.sparse.major')) !== '1' || ascii.decode(pax('GNU.sparse.minor') ?? new Uint8Array(0)) !== '0') {
@@ -249,25 +259,25 @@ export function readTar(bytes, where = 'readTar(bytes)', capacity = Infinity) {
         const line = () => {
           const nl = data.indexOf(0x0a, end);
           if (nl < 0) fail('has a malformed sparse map');
-          const value = decimals(data.subarray(end, nl), ',', fail)[0];
+          const value = decimal(data.subarray(end, nl), fail);
           end = nl + 1;
           return value;
         };
         const count = line();
         if (!Number.isSafeInteger(count) || count > data.length) fail('has a malformed sparse map');
         const map = Array.from({ length: count }, () => [line(), line()]);
-        sparse = { size: decimal('GNU.sparse.realsize'), segments: segmentsOf(map, data.subarray(Math.min(pad(end), data.length)), decimal('GNU.sparse.realsize'), fail) };
+        sparse = sparseFile(map, data.subarray(Math.min(pad(end), data.length)), sizeOf('GNU.sparse.realsize'), fail);
       }
     } else if (pax('GNU.sparse.map') !== undefined) {
       // Format 0.1: the map in one record.
-      const list = pax('GNU.sparse.map').length === 0 ? [] : decimals(pax('GNU.sparse.map'), ',', fail);
+      const list = decimals(pax('GNU.sparse.map'), fail);
       if (list.length % 2 !== 0) fail('has a malformed sparse map');
-      sparse = { size: decimal('GNU.sparse.size'), segments: segmentsOf(pairs(list), data, decimal('GNU.sparse.size'), fail) };
+      sparse = sparseFile(pairs(list), data, sizeOf('GNU.sparse.size'), fail);
     } else if (pax(SPARSE_00) !== undefined) {
       // Format 0.0: an offset and a length record per segment, in turn.
-      const list = pax(SPARSE_00).map((v) => decimals(v, ',', fail)[0]);
+      const list = pax(SPARSE_00).map((v) => decimal(v, fail));
       if (list.length % 2 !== 0) fail('has a malformed sparse map');
-      sparse = { size: decimal('GNU.sparse.size'), segments: segmentsOf(pairs(list), data, decimal('GNU.sparse.size'), fail) };
+      sparse = sparseFile(pairs(list), data, sizeOf('GNU.sparse.size'), fail);
     } else if ([...local.keys(), ...globals.keys()].some((k) => k.startsWith('GNU.sparse.'))) {
       unreadable = 'GNU sparse file of an unknown format';
     }
