@@ -48,7 +48,7 @@ test('every guest runs in headless Chromium', async () => {
     for (const name of names) {
       const want = expected(data, name);
       const got = results[`${backend}/${name}`];
-      assert.equal(got?.code, want.exit, `${backend}/${name}: ${JSON.stringify(got)}`);
+      assert.equal(got?.exit, want.exit, `${backend}/${name}: ${JSON.stringify(got)}`);
       if (want.stdout !== null) assert.equal(got.stdout, want.stdout, `${backend}/${name}`);
     }
     const r = results[`replay/${backend}`];

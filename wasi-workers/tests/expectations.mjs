@@ -22,6 +22,35 @@ export function guestOptions(data, name, backend, stdout, stderr, { args = [], t
   return { args: [name, ...args], env, mounts: [mount], stdin: start.stdin, stdout, stderr };
 }
 
+/** The text of output chunks. */
+function textOf(chunks) {
+  const decoder = new TextDecoder();
+  return chunks.map((chunk) => decoder.decode(chunk, { stream: true })).join('') + decoder.decode();
+}
+
+/**
+ * Runs the compiled guest `module` as guest `name` on a new host of the package's `WASI`
+ * class, started as `guestOptions` says (`options` as there), and closes the host:
+ * { exit (start()'s code, or 'trap' when it threw), error (what it threw, or null),
+ * stdout, stderr }.
+ */
+export async function runGuest(WASI, data, module, name, backend, options) {
+  const out = [];
+  const err = [];
+  const wasi = new WASI(guestOptions(data, name, backend, (b) => out.push(b.slice()), (b) => err.push(b.slice()), options));
+  let exit;
+  let error = null;
+  try {
+    exit = await wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+  } catch (e) {
+    exit = 'trap';
+    error = String(e);
+  } finally {
+    wasi.close();
+  }
+  return { exit, error, stdout: textOf(out), stderr: textOf(err) };
+}
+
 /** What guest `name` must end with ({ exit, stdout }, stdout null when not fixed). */
 export function expected(data, name) {
   const want = data.guests[name];

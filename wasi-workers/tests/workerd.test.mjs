@@ -42,7 +42,7 @@ for (const backend of data.start.backends) {
       assert.equal(res.status, 200, await res.clone().text());
       const got = await res.json();
       const want = expected(data, name);
-      assert.equal(got.code, want.exit, `${name} exited ${got.code}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
+      assert.equal(got.exit, want.exit, `${name} exited ${got.exit} ${got.error ?? ''}\nstdout:\n${got.stdout}\nstderr:\n${got.stderr}`);
       if (want.stdout !== null) assert.equal(got.stdout, want.stdout);
     });
   }
