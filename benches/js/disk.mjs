@@ -153,24 +153,18 @@ out.push(`${rounds} round(s), medians. Rates: (×r) is littlefs over memory; tim
 out.push(markdown(['workload', 'unit', 'memory', 'littlefs', 'goal'], rows));
 if (!sqlite) out.push(`\nSQLite not run: build it first (${sqlitePath} is missing; see README.md).`);
 else out.push(`\nThe SQLite program printed ${JSON.stringify(sqlite[mem].out.trim())} on both.`);
+/** A scaling table: per n, each backend's ms per phase of `scaling[backend][kind][n]`,
+ * and littlefs's over memory's. */
+const scalingTable = (first, kind, ns) =>
+  markdown(
+    [first, 'memory', 'littlefs', 'littlefs ÷ memory'],
+    ns.map((n) => {
+      const [m, l] = [scaling[mem][kind][n], scaling[lfs][kind][n]];
+      return [n, m.map(ms).join(' / '), l.map(ms).join(' / '), l.map((v, i) => (v / m[i]).toPrecision(2)).join(' / ')];
+    }),
+  );
 out.push('\n## Scaling: ms for create / stat / remove of n files in one directory\n');
-out.push(
-  markdown(
-    ['files', 'memory', 'littlefs', 'littlefs ÷ memory'],
-    sizes.map((n) => {
-      const [m, l] = [scaling[mem].files[n], scaling[lfs].files[n]];
-      return [n, m.map(ms).join(' / '), l.map(ms).join(' / '), l.map((v, i) => (v / m[i]).toPrecision(2)).join(' / ')];
-    }),
-  ),
-);
+out.push(scalingTable('files', 'files', sizes));
 out.push('\n## Scaling: ms for mkdir / stat / rmdir of each level of n nested directories\n');
-out.push(
-  markdown(
-    ['levels', 'memory', 'littlefs', 'littlefs ÷ memory'],
-    depths.map((n) => {
-      const [m, l] = [scaling[mem].nest[n], scaling[lfs].nest[n]];
-      return [n, m.map(ms).join(' / '), l.map(ms).join(' / '), l.map((v, i) => (v / m[i]).toPrecision(2)).join(' / ')];
-    }),
-  ),
-);
+out.push(scalingTable('levels', 'nest', depths));
 console.log(out.join('\n'));
