@@ -27,13 +27,13 @@
 //! it once per run rather than once per call. Looked-up names are cached, so a path
 //! resolved again costs no walk of littlefs, and a name not cached costs one walk.
 //!
-//! What is left is littlefs's own: it reads back and compares every block it programs, 8
-//! bytes at a time, and resets its cache after each (over 90% of a long write), and it
-//! checks each metadata block's CRC, a few bytes at a time, whenever it reads one. A
-//! directory is a list of metadata blocks searched in order, so creating or finding a
-//! name that is not cached costs time in proportion to the directory's size, and removing
-//! a directory walks every directory's metadata (littlefs's threaded list). No setting
-//! turns these off; a changed littlefs would be needed.
+//! Our littlefs (vendor/littlefs2-sys, see its VENDORED.md) does not read back what it
+//! programs, computes CRCs 4 bytes at a time, and lets us remember the metadata pairs it
+//! fetched (`memo.rs`), so that a lookup in a long directory reads only the pair that
+//! holds the name. What is left is littlefs's own: a metadata pair whose log is full is
+//! compacted, and a compaction filters each tag against every later one (quadratic in
+//! the tags of a block), and removing a directory walks every directory's metadata
+//! (littlefs's threaded list).
 //!
 //! # Memory
 //!
@@ -41,8 +41,8 @@
 //! written: at most the capacity `C`), a table of 16 bytes per block of `B` bytes, and a
 //! fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
 //! to 2 GiB), at most 16 littlefs files kept open (4.3 KiB each), a 16 KiB copy buffer,
-//! 2048 cached nodes (~170 bytes each plus their names) and 4 directory listings in
-//! progress (their names). Beyond that it grows only with what the guest holds: a littlefs
+//! 2048 cached nodes (~170 bytes each plus their names), 4 directory listings in
+//! progress (their names) and 1024 remembered metadata pairs (~100 bytes each plus a name). Beyond that it grows only with what the guest holds: a littlefs
 //! file (4.3 KiB) for each file unlinked while an fd holds it, and the nodes of the
 //! directories above each open fd. `tests/memory_use.rs` runs hostile sequences (create,
 //! list and unlink in a loop; 3,000 lookups of missing names; nesting; 500 fds; a full
@@ -68,6 +68,7 @@ mod fs;
 mod geometry;
 mod image;
 mod listing;
+mod memo;
 mod nodes;
 mod raw;
 

@@ -17,6 +17,7 @@ use wasi_core::Errno;
 
 use crate::blocks::Blocks;
 use crate::geometry::Geometry;
+use crate::memo::Memo;
 
 /// Longest name littlefs stores.
 pub const NAME_MAX: usize = 255;
@@ -41,6 +42,8 @@ struct Inner {
     read_buf: Vec<u8>,
     prog_buf: Vec<u8>,
     lookahead_buf: Vec<u8>,
+    /// Pairs littlefs fetched, for its lookups: see `memo.rs`.
+    memo: Memo,
 }
 
 /// An open file and what its config points into: boxed so its address is stable while
@@ -275,7 +278,9 @@ impl Lfs {
             read_buf: vec![0; g.cache_size()],
             prog_buf: vec![0; g.cache_size()],
             lookahead_buf: vec![0; g.lookahead_size()],
+            memo: Memo::default(),
         });
+        inner.lfs.memo = inner.memo.hooks();
         let context = &mut *inner as *mut Inner as *mut c_void;
         let cfg = &mut inner.cfg;
         cfg.context = context;
@@ -332,6 +337,8 @@ impl Lfs {
         // is dropped without `lfs_unmount`, which would walk its broken lists; it owns no
         // memory (every buffer is ours).
         self.inner.lfs = unsafe { core::mem::zeroed() };
+        self.inner.memo.clear();
+        self.inner.lfs.memo = self.inner.memo.hooks();
         // SAFETY: as in `format`.
         self.mounted = unsafe { ll::lfs_mount(&mut self.inner.lfs, &self.inner.cfg) } == 0;
     }
@@ -686,5 +693,72 @@ mod tests {
         assert_eq!(back, data);
         lfs.close(w).unwrap();
         assert_eq!(lfs.close(w), Err(Errno::BADF));
+    }
+
+    /// A path `/d/name` for a name among a few hundred, many of them prefixes of others
+    /// (littlefs sorts a prefix after the longer names).
+    fn scattered(dir: &[u8], k: u64) -> CPath {
+        let mut name = alloc::format!("{:x}", k.wrapping_mul(0x9e37_79b9) % 4096).into_bytes();
+        name.truncate(1 + (k % 3) as usize);
+        let mut p = CPath::root();
+        p.push(dir);
+        p.push(&name);
+        p
+    }
+
+    /// What littlefs answers, and the disk it leaves, do not depend on the memo of pairs:
+    /// one disk with it and one without go through the same operations (creates, removes,
+    /// renames within and across directories of many metadata pairs, lookups, a remount).
+    #[test]
+    fn the_memo_changes_no_answer_and_no_byte() {
+        for block_size in [512, 4096] {
+            let g = Geometry::new(2 << 20, block_size).unwrap();
+            let [mut with, mut without] = [(); 2].map(|_| Lfs::format(g).unwrap());
+            // SAFETY: all-zero hooks are littlefs's "no memo".
+            without.inner.lfs.memo = unsafe { core::mem::zeroed() };
+            let mut seed = 0x2545_f491_4f6c_dd1du64;
+            let mut next = || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            let answers = |lfs: &mut Lfs, op: u64, a: &CPath, b: &CPath| -> Result<u64, Errno> {
+                match op {
+                    0..=4 => lfs.open(a, flags::CREATE_NEW, Attrs::Times).and_then(|f| lfs.close(f)).map(|_| 0),
+                    5 => lfs.mkdir(a).map(|_| 1),
+                    6 | 7 => lfs.remove(a).map(|_| 2),
+                    8 => lfs.rename(a, b).map(|_| 3),
+                    _ => lfs.stat(a).map(|i| i.size + u64::from(i.is_dir)),
+                }
+            };
+            for lfs in [&mut with, &mut without] {
+                for dir in [b"d", b"e"] {
+                    let mut p = CPath::root();
+                    p.push(dir);
+                    lfs.mkdir(&p).unwrap();
+                }
+            }
+            for step in 0..6000 {
+                let (op, k, j) = (next() % 12, next(), next());
+                let a = scattered(if k % 5 == 0 { b"e" } else { b"d" }, k >> 8);
+                let b = scattered(if j % 2 == 0 { b"e" } else { b"d" }, j >> 8);
+                let answer = answers(&mut with, op, &a, &b);
+                assert_eq!(answer, answers(&mut without, op, &a, &b), "step {step}: op {op} on {a:?}, {b:?}");
+                if step == 3000 {
+                    with.remount();
+                    without.remount();
+                    // SAFETY: as above.
+                    without.inner.lfs.memo = unsafe { core::mem::zeroed() };
+                }
+            }
+            assert!(with.inner.memo.len() > 4, "the directories span pairs");
+            let image = |lfs: &Lfs| {
+                let mut bytes = vec![0u8; g.capacity()];
+                lfs.disk().read_image(0, &mut bytes);
+                bytes
+            };
+            assert!(image(&with) == image(&without), "{block_size}-byte blocks: the disks differ");
+        }
     }
 }

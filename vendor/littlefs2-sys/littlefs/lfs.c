@@ -28,6 +28,15 @@ enum {
 
 /// Caching block device operations ///
 
+// Not littlefs's (see lfs_memo_t): a fetch reads only what has been programmed (never
+// the pcache), so a remembered pair stays true until a block of it is programmed or
+// erased.
+static inline void lfs_memo_forget(lfs_t *lfs, lfs_block_t block) {
+    if (lfs->memo.forget) {
+        lfs->memo.forget(lfs->memo.ctx, block);
+    }
+}
+
 static inline void lfs_cache_drop(lfs_t *lfs, lfs_cache_t *rcache) {
     // do not zero, cheaper if cache is readonly or only going to be
     // written with identical data (during relocates)
@@ -177,6 +186,7 @@ static int lfs_bd_flush(lfs_t *lfs,
         lfs_cache_t *pcache, lfs_cache_t *rcache, bool validate) {
     if (pcache->block != LFS_BLOCK_NULL && pcache->block != LFS_BLOCK_INLINE) {
         LFS_ASSERT(pcache->block < lfs->block_count);
+        lfs_memo_forget(lfs, pcache->block);
         lfs_size_t diff = lfs_alignup(pcache->size, lfs->cfg->prog_size);
         int err = lfs->cfg->prog(lfs->cfg, pcache->block,
                 pcache->off, pcache->buffer, diff);
@@ -279,6 +289,7 @@ static int lfs_bd_prog(lfs_t *lfs,
 #ifndef LFS_READONLY
 static int lfs_bd_erase(lfs_t *lfs, lfs_block_t block) {
     LFS_ASSERT(block < lfs->block_count);
+    lfs_memo_forget(lfs, block);
     int err = lfs->cfg->erase(lfs->cfg, block);
     LFS_ASSERT(err <= 0);
     return err;
@@ -922,8 +933,12 @@ static int lfs_dir_traverse(lfs_t *lfs,
         {
             if (off+lfs_tag_dsize(ptag) < dir->off) {
                 off += lfs_tag_dsize(ptag);
+                // Not littlefs's hint (sizeof(tag)), which loads read_size
+                // bytes at a time: a traversal filters each tag by scanning
+                // the tags after it, so it reads the rest of the log many
+                // times over; one load keeps all of it in the cache.
                 int err = lfs_bd_read(lfs,
-                        NULL, &lfs->rcache, sizeof(tag),
+                        NULL, &lfs->rcache, dir->off - off,
                         dir->pair[0], off, &tag, sizeof(tag));
                 if (err) {
                     return err;
@@ -1466,6 +1481,96 @@ static int lfs_dir_find_match(void *data,
     return LFS_CMP_EQ;
 }
 
+// Not littlefs's (see lfs_memo_t). lfs_dir_find_match's order of names: by their bytes,
+// then the longer first.
+static int lfs_name_cmp(const uint8_t *a, lfs_size_t alen,
+        const uint8_t *b, lfs_size_t blen) {
+    int res = memcmp(a, b, lfs_min(alen, blen));
+    if (res) {
+        return res < 0 ? LFS_CMP_LT : LFS_CMP_GT;
+    }
+    if (alen == blen) {
+        return LFS_CMP_EQ;
+    }
+    return alen > blen ? LFS_CMP_LT : LFS_CMP_GT;
+}
+
+// What lfs_dir_find learns of a pair it fetches: the greatest of its names.
+struct lfs_dir_find_memo {
+    struct lfs_dir_find_match match;
+    // every name tag was read (a name past LFS_NAME_MAX is not)
+    bool ok;
+    bool named;
+    lfs_size_t len;
+    uint8_t max[LFS_NAME_MAX];
+};
+
+// lfs_dir_find_match, taking note of each name it is shown. The fetch calls it for
+// every name tag it reads, so that if every one of them is below the name looked for,
+// the fetch finds no match and no greater name: it returns 0 with the pair's count as
+// the id, whatever else the pair holds.
+static int lfs_dir_find_memo_match(void *data,
+        lfs_tag_t tag, const void *buffer) {
+    struct lfs_dir_find_memo *memo = data;
+    lfs_t *lfs = memo->match.lfs;
+    const struct lfs_diskoff *disk = buffer;
+    lfs_size_t len = lfs_tag_size(tag);
+    uint8_t name[LFS_NAME_MAX];
+    if (memo->ok) {
+        if (len > LFS_NAME_MAX || lfs_bd_read(lfs,
+                NULL, &lfs->rcache, len,
+                disk->block, disk->off, name, len)) {
+            memo->ok = false;
+        } else if (!memo->named || lfs_name_cmp(
+                name, len, memo->max, memo->len) == LFS_CMP_GT) {
+            memcpy(memo->max, name, len);
+            memo->len = len;
+            memo->named = true;
+        }
+    }
+    return lfs_dir_find_match(&memo->match, tag, buffer);
+}
+
+// Fetches the pair at dir->tail looking for name, as lfs_dir_fetchmatch, but from what
+// is remembered when the pair is remembered and all its names are below name.
+static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
+        const char *name, lfs_size_t namelen, uint16_t *id) {
+    const lfs_block_t pair[2] = {dir->tail[0], dir->tail[1]};
+    lfs_mdir_t known;
+    const uint8_t *max;
+    lfs_size_t len;
+    if (!lfs->memo.recall
+            || lfs->memo.recall(lfs->memo.ctx, pair, &known, &max, &len)) {
+        if (lfs->memo.recall && (!max || lfs_name_cmp(max, len,
+                (const uint8_t *)name, namelen) == LFS_CMP_LT)) {
+            *dir = known;
+            if (id) {
+                *id = dir->count;
+            }
+            return 0;
+        }
+
+        return lfs_dir_fetchmatch(lfs, dir, pair,
+                LFS_MKTAG(0x780, 0, 0),
+                LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
+                id, lfs_dir_find_match, &(struct lfs_dir_find_match){
+                    lfs, name, namelen});
+    }
+
+    struct lfs_dir_find_memo memo = {
+            .match = {lfs, name, namelen}, .ok = true, .named = false};
+    lfs_stag_t tag = lfs_dir_fetchmatch(lfs, dir, pair,
+            LFS_MKTAG(0x780, 0, 0),
+            LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
+            id, lfs_dir_find_memo_match, &memo);
+    // LFS_ERR_NOENT: a fetch that found a greater name
+    if ((tag >= 0 || tag == LFS_ERR_NOENT) && memo.ok) {
+        lfs->memo.keep(lfs->memo.ctx, pair, dir,
+                memo.named ? memo.max : NULL, memo.len);
+    }
+    return tag;
+}
+
 static lfs_stag_t lfs_dir_find(lfs_t *lfs, lfs_mdir_t *dir,
         const char **path, uint16_t *id) {
     // we reduce path to a single name if we can find it
@@ -1541,13 +1646,9 @@ nextname:
 
         // find entry matching name
         while (true) {
-            tag = lfs_dir_fetchmatch(lfs, dir, dir->tail,
-                    LFS_MKTAG(0x780, 0, 0),
-                    LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
+            tag = lfs_dir_find_in(lfs, dir, name, namelen,
                      // are we last name?
-                    (strchr(name, '/') == NULL) ? id : NULL,
-                    lfs_dir_find_match, &(struct lfs_dir_find_match){
-                        lfs, name, namelen});
+                    (strchr(name, '/') == NULL) ? id : NULL);
             if (tag < 0) {
                 return tag;
             }

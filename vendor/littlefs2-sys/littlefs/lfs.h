@@ -385,6 +385,24 @@ typedef struct lfs_mdir {
     lfs_block_t tail[2];
 } lfs_mdir_t;
 
+// Not littlefs's (see ../VENDORED.md): metadata pairs that lfs_dir_find fetched,
+// remembered by the embedder until one of their blocks changes, so that a name lookup in a
+// long directory steps over, without reading them, the pairs before the name's own (a
+// directory keeps its names sorted across its pairs). All NULL, as in a zeroed lfs_t:
+// nothing is remembered.
+typedef struct lfs_memo {
+    void *ctx;
+    // Whether `pair` is remembered; if so, fills *dir with what fetching it gave, and
+    // *max and *len with the greatest name among its name tags (*max NULL if none).
+    bool (*recall)(void *ctx, const lfs_block_t pair[2], lfs_mdir_t *dir,
+            const uint8_t **max, lfs_size_t *len);
+    // Fetching `pair` gave *dir, whose greatest name is max[0..len) (max NULL if none).
+    void (*keep)(void *ctx, const lfs_block_t pair[2], const lfs_mdir_t *dir,
+            const uint8_t *max, lfs_size_t len);
+    // `block` is about to be programmed or erased.
+    void (*forget)(void *ctx, lfs_block_t block);
+} lfs_memo_t;
+
 // littlefs directory type
 typedef struct lfs_dir {
     struct lfs_dir *next;
@@ -467,6 +485,9 @@ typedef struct lfs {
 #ifdef LFS_MIGRATE
     struct lfs1 *lfs1;
 #endif
+
+    // set by the embedder, kept by mount and format (see lfs_memo_t)
+    lfs_memo_t memo;
 } lfs_t;
 
 
