@@ -28,10 +28,34 @@ enum {
 
 /// Caching block device operations ///
 
+// Not littlefs's. A compaction traverses its source's log several times (to size a
+// split, then to write each half), and each traversal filters every tag by scanning all
+// the tags after it for one that supersedes it: quadratic in the tags of the log, and
+// each step a read through the cache. lfs_dir_splittingcompact decodes the log once into
+// this table, and each tag is filtered once, over the decoded tags, when a traversal of
+// that log with those attrs first asks. The results are what the filtering traversal
+// gives: the same function applied to the same tags, in the same order.
+#define LFS_TFILTER_MAX 1024
+#define LFS_TFILTER_UNKNOWN 0x7fffffff
+
+struct lfs_tfilter {
+    lfs_block_t block;
+    lfs_off_t off;
+    const struct lfs_mattr *attrs;
+    int attrcount;
+    lfs_size_t n;
+    // the log's tags as lfs_dir_traverse reads them, and each filtered (or UNKNOWN)
+    uint32_t tags[LFS_TFILTER_MAX];
+    uint32_t filtered[LFS_TFILTER_MAX];
+};
+
 // Not littlefs's (see lfs_memo_t): a fetch reads only what has been programmed (never
 // the pcache), so a remembered pair stays true until a block of it is programmed or
-// erased.
+// erased; so does a compaction's table (which never writes the log it reads).
 static inline void lfs_memo_forget(lfs_t *lfs, lfs_block_t block) {
+    if (lfs->tfilter && lfs->tfilter->block == block) {
+        lfs->tfilter = NULL;
+    }
     if (lfs->memo.forget) {
         lfs->memo.forget(lfs->memo.ctx, block);
     }
@@ -913,6 +937,78 @@ struct lfs_dir_traverse {
     struct lfs_diskoff disk;
 };
 
+static int lfs_dir_traverse_filter(void *p,
+        lfs_tag_t tag, const void *buffer);
+
+// Decodes dir's log for a traversal from its start with attrs; false if it holds more
+// than LFS_TFILTER_MAX tags or cannot be read (the traversals then read it as littlefs
+// does).
+static bool lfs_tfilter_build(lfs_t *lfs, struct lfs_tfilter *t,
+        const lfs_mdir_t *dir, const struct lfs_mattr *attrs, int attrcount) {
+    t->block = dir->pair[0];
+    t->off = dir->off;
+    t->attrs = attrs;
+    t->attrcount = attrcount;
+    t->n = 0;
+    lfs_off_t off = 0;
+    lfs_tag_t ptag = 0xffffffff;
+    while (off+lfs_tag_dsize(ptag) < dir->off) {
+        if (t->n == LFS_TFILTER_MAX) {
+            return false;
+        }
+        off += lfs_tag_dsize(ptag);
+        lfs_tag_t tag;
+        int err = lfs_bd_read(lfs,
+                NULL, &lfs->rcache, dir->off - off,
+                dir->pair[0], off, &tag, sizeof(tag));
+        if (err) {
+            return false;
+        }
+        tag = (lfs_frombe32(tag) ^ ptag) | 0x80000000;
+        t->tags[t->n] = tag;
+        t->filtered[t->n] = LFS_TFILTER_UNKNOWN;
+        t->n += 1;
+        ptag = tag;
+    }
+    return true;
+}
+
+// The k-th tag filtered by the tags after it and then the attrs, as the traversal with
+// lfs_dir_traverse_filter that lfs_dir_traverse starts for it would.
+static lfs_tag_t lfs_tfilter_get(struct lfs_tfilter *t, lfs_size_t k) {
+    if (t->filtered[k] != LFS_TFILTER_UNKNOWN) {
+        return t->filtered[k];
+    }
+    lfs_tag_t tag = t->tags[k];
+    for (lfs_size_t j = k+1; j < t->n; j++) {
+        if (lfs_dir_traverse_filter(&tag, t->tags[j], NULL)) {
+            goto done;
+        }
+    }
+    for (int i = 0; i < t->attrcount; i++) {
+        lfs_tag_t later = t->attrs[i].tag;
+        if (lfs_tag_type3(later) == LFS_FROM_NOOP
+                || lfs_tag_type3(later) == LFS_FROM_MOVE) {
+            continue;
+        } else if (lfs_tag_type3(later) == LFS_FROM_USERATTRS) {
+            // as the traversal: a match ends this attr's list, not the traversal
+            const struct lfs_attr *a = t->attrs[i].buffer;
+            for (unsigned u = 0; u < lfs_tag_size(later); u++) {
+                if (lfs_dir_traverse_filter(&tag,
+                        LFS_MKTAG(LFS_TYPE_USERATTR + a[u].type,
+                            lfs_tag_id(later), a[u].size), NULL)) {
+                    break;
+                }
+            }
+        } else if (lfs_dir_traverse_filter(&tag, later, NULL)) {
+            goto done;
+        }
+    }
+done:
+    t->filtered[k] = tag;
+    return tag;
+}
+
 static int lfs_dir_traverse(lfs_t *lfs,
         const lfs_mdir_t *dir, lfs_off_t off, lfs_tag_t ptag,
         const struct lfs_mattr *attrs, int attrcount,
@@ -925,26 +1021,44 @@ static int lfs_dir_traverse(lfs_t *lfs,
     unsigned sp = 0;
     int res;
 
+    // Not littlefs's: the compaction's table of this log's tags, if this traversal
+    // reads the log it holds, from the start, with its attrs (see lfs_tfilter); used
+    // for the log's tags at this level (sp 0), `k` of them read so far
+    struct lfs_tfilter *table = lfs->tfilter;
+    if (table && !(table->block == dir->pair[0] && table->off == dir->off
+            && off == 0 && ptag == 0xffffffff
+            && table->attrs == attrs && table->attrcount == attrcount)) {
+        table = NULL;
+    }
+    lfs_size_t k = 0;
+
     // iterate over directory and attrs
     lfs_tag_t tag;
     const void *buffer;
     struct lfs_diskoff disk = {0};
     while (true) {
         {
+            bool tabled = false;
             if (off+lfs_tag_dsize(ptag) < dir->off) {
                 off += lfs_tag_dsize(ptag);
-                // Not littlefs's hint (sizeof(tag)), which loads read_size
-                // bytes at a time: a traversal filters each tag by scanning
-                // the tags after it, so it reads the rest of the log many
-                // times over; one load keeps all of it in the cache.
-                int err = lfs_bd_read(lfs,
-                        NULL, &lfs->rcache, dir->off - off,
-                        dir->pair[0], off, &tag, sizeof(tag));
-                if (err) {
-                    return err;
-                }
+                if (table && sp == 0) {
+                    tag = table->tags[k];
+                    k += 1;
+                    tabled = true;
+                } else {
+                    // Not littlefs's hint (sizeof(tag)), which loads
+                    // read_size bytes at a time: a traversal filters each tag
+                    // by scanning the tags after it, so it reads the rest of
+                    // the log many times over; one load keeps it in the cache.
+                    int err = lfs_bd_read(lfs,
+                            NULL, &lfs->rcache, dir->off - off,
+                            dir->pair[0], off, &tag, sizeof(tag));
+                    if (err) {
+                        return err;
+                    }
 
-                tag = (lfs_frombe32(tag) ^ ptag) | 0x80000000;
+                    tag = (lfs_frombe32(tag) ^ ptag) | 0x80000000;
+                }
                 disk.block = dir->pair[0];
                 disk.off = off+sizeof(lfs_tag_t);
                 buffer = &disk;
@@ -964,6 +1078,11 @@ static int lfs_dir_traverse(lfs_t *lfs,
             lfs_tag_t mask = LFS_MKTAG(0x7ff, 0, 0);
             if ((mask & tmask & tag) != (mask & tmask & ttag)) {
                 continue;
+            }
+
+            if (lfs_tag_id(tmask) != 0 && tabled) {
+                tag = lfs_tfilter_get(table, k-1);
+                goto popped;
             }
 
             if (lfs_tag_id(tmask) != 0) {
@@ -2200,7 +2319,7 @@ relocate:
 #endif
 
 #ifndef LFS_READONLY
-static int lfs_dir_splittingcompact(lfs_t *lfs, lfs_mdir_t *dir,
+static int lfs_dir_splittingcompact_(lfs_t *lfs, lfs_mdir_t *dir,
         const struct lfs_mattr *attrs, int attrcount,
         lfs_mdir_t *source, uint16_t begin, uint16_t end) {
     while (true) {
@@ -2305,14 +2424,100 @@ static int lfs_dir_splittingcompact(lfs_t *lfs, lfs_mdir_t *dir,
 
     return lfs_dir_compact(lfs, dir, attrs, attrcount, source, begin, end);
 }
+
+// Not littlefs's: lfs_dir_splittingcompact_ with the source's log in a table (see
+// lfs_tfilter), when the embedder has opted in by giving lfs_memo_t's hooks.
+static int lfs_dir_splittingcompact(lfs_t *lfs, lfs_mdir_t *dir,
+        const struct lfs_mattr *attrs, int attrcount,
+        lfs_mdir_t *source, uint16_t begin, uint16_t end) {
+    struct lfs_tfilter table;
+    lfs->tfilter = lfs->memo.recall
+            && lfs_tfilter_build(lfs, &table, source, attrs, attrcount)
+            ? &table : NULL;
+    int res = lfs_dir_splittingcompact_(lfs, dir, attrs, attrcount,
+            source, begin, end);
+    lfs->tfilter = NULL;
+    return res;
+}
 #endif
 
 #ifndef LFS_READONLY
+// Not littlefs's (see lfs_memo_t): what the memo held of a pair before a commit to it,
+// so that a commit appended to the pair's log updates it rather than dropping it.
+struct lfs_memo_prior {
+    bool found;
+    lfs_block_t key[2];
+    bool named;
+    lfs_size_t len;
+    uint8_t max[LFS_NAME_MAX];
+};
+
+static bool lfs_mdir_eq(const lfs_mdir_t *a, const lfs_mdir_t *b) {
+    return a->pair[0] == b->pair[0] && a->pair[1] == b->pair[1]
+            && a->rev == b->rev && a->off == b->off && a->etag == b->etag
+            && a->count == b->count && a->erased == b->erased
+            && a->split == b->split
+            && a->tail[0] == b->tail[0] && a->tail[1] == b->tail[1];
+}
+
+// Finds what the memo holds of dir, asked for in either order, if it is dir's state.
+static void lfs_memo_before(lfs_t *lfs, const lfs_mdir_t *dir,
+        struct lfs_memo_prior *prior) {
+    prior->found = false;
+    for (int i = 0; lfs->memo.recall && i < 2; i++) {
+        const lfs_block_t key[2] = {dir->pair[i], dir->pair[1-i]};
+        lfs_mdir_t known;
+        const uint8_t *max;
+        lfs_size_t len;
+        if (lfs->memo.recall(lfs->memo.ctx, key, &known, &max, &len)
+                && lfs_mdir_eq(&known, dir)) {
+            prior->found = true;
+            prior->key[0] = key[0];
+            prior->key[1] = key[1];
+            prior->named = max != NULL;
+            prior->len = max ? len : 0;
+            if (max) {
+                memcpy(prior->max, max, len);
+            }
+            return;
+        }
+    }
+}
+
+// After a commit of attrs appended to dir's log: its new state, and a greatest name
+// that counts the names the commit added, as a fetch of it would now give.
+static void lfs_memo_after(lfs_t *lfs, struct lfs_memo_prior *prior,
+        const lfs_mdir_t *dir,
+        const struct lfs_mattr *attrs, int attrcount) {
+    if (!prior->found) {
+        return;
+    }
+    for (int i = 0; i < attrcount; i++) {
+        lfs_size_t len = lfs_tag_size(attrs[i].tag);
+        if (lfs_tag_type1(attrs[i].tag) != LFS_TYPE_NAME) {
+            continue;
+        }
+        if (len > LFS_NAME_MAX) {
+            return;
+        }
+        if (!prior->named || lfs_name_cmp(attrs[i].buffer, len,
+                prior->max, prior->len) == LFS_CMP_GT) {
+            memcpy(prior->max, attrs[i].buffer, len);
+            prior->len = len;
+            prior->named = true;
+        }
+    }
+    lfs->memo.keep(lfs->memo.ctx, prior->key, dir,
+            prior->named ? prior->max : NULL, prior->len);
+}
+
 static int lfs_dir_relocatingcommit(lfs_t *lfs, lfs_mdir_t *dir,
         const lfs_block_t pair[2],
         const struct lfs_mattr *attrs, int attrcount,
         lfs_mdir_t *pdir) {
     int state = 0;
+    struct lfs_memo_prior prior;
+    lfs_memo_before(lfs, dir, &prior);
 
     // calculate changes to the directory
     bool hasdelete = false;
@@ -2413,6 +2618,7 @@ static int lfs_dir_relocatingcommit(lfs_t *lfs, lfs_mdir_t *dir,
         // and update gstate
         lfs->gdisk = lfs->gstate;
         lfs->gdelta = (lfs_gstate_t){0};
+        lfs_memo_after(lfs, &prior, dir, attrs, attrcount);
 
         goto fixmlist;
     }

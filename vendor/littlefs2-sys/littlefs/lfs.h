@@ -389,7 +389,8 @@ typedef struct lfs_mdir {
 // remembered by the embedder until one of their blocks changes, so that a name lookup in a
 // long directory steps over, without reading them, the pairs before the name's own (a
 // directory keeps its names sorted across its pairs). All NULL, as in a zeroed lfs_t:
-// nothing is remembered.
+// nothing is remembered, and compactions do without their table (lfs_tfilter in lfs.c):
+// littlefs as upstream.
 typedef struct lfs_memo {
     void *ctx;
     // Whether `pair` is remembered; if so, fills *dir with what fetching it gave, and
@@ -449,6 +450,8 @@ typedef struct lfs_gstate {
     lfs_block_t pair[2];
 } lfs_gstate_t;
 
+struct lfs_tfilter;
+
 // The littlefs filesystem type
 typedef struct lfs {
     lfs_cache_t rcache;
@@ -488,6 +491,8 @@ typedef struct lfs {
 
     // set by the embedder, kept by mount and format (see lfs_memo_t)
     lfs_memo_t memo;
+    // not littlefs's: the compaction under way's filtered tags (lfs.c)
+    struct lfs_tfilter *tfilter;
 } lfs_t;
 
 
