@@ -388,13 +388,7 @@ impl VirtualFs for LittleFs {
                 ino
             }
             NewNode::File => {
-                let id = self.lfs.open(&self.path, flags::CREATE_NEW, Attrs::Times)?;
-                self.lfs.set_file_times(id, [now; 3]);
-                if let Err(e) = self.lfs.sync(id) {
-                    let _ = self.lfs.close(id);
-                    let _ = self.lfs.remove(&self.path);
-                    return Err(e);
-                }
+                let id = self.lfs.create(&self.path, Attrs::Times, [now; 3])?;
                 let ino = self.nodes.insert(dir, name, Filetype::RegularFile);
                 self.keep_file(ino, id, true);
                 ino
@@ -405,8 +399,7 @@ impl VirtualFs for LittleFs {
                     state.symlinks = Some(true);
                     state.dirty = true;
                 }
-                let id = self.lfs.open(&self.path, flags::CREATE_NEW, Attrs::TimesAndLink)?;
-                self.lfs.set_file_times(id, [now; 3]);
+                let id = self.lfs.create(&self.path, Attrs::TimesAndLink, [now; 3])?;
                 let written = self.lfs.write(id, target).and_then(|_| self.lfs.sync(id));
                 let closed = self.lfs.close(id);
                 if let Err(e) = written.and(closed) {

@@ -8,12 +8,23 @@
 //! littlefs steps over every pair whose names all sort before the one it looks for, and
 //! reads only the pair that holds, or will hold, the name.
 //!
+//! Stepping over pairs one by one still costs a lookup per pair, so the remembered pairs
+//! of a directory's chain are also kept in order, from the directory's first pair, as a
+//! *finger*: each with the greatest name of it and the pairs before it, so that a lookup
+//! finds the first pair that may hold its name by binary search.
+//!
+//! A lookup that finds its name in a pair still reads the pair; the names found in each
+//! pair are remembered too (a few per pair), so that looking up a path again reads
+//! nothing of the directories above the last name.
+//!
 //! The memo is a cache of what a fetch computes from a pair's blocks, and littlefs tells
 //! it before it programs or erases a block, so a remembered pair is always what fetching
 //! it again would give. At most [`MAX_PAIRS`] are kept, with their greatest names (at most
-//! 255 bytes each).
+//! 255 bytes each), in at most [`MAX_FINGERS`] fingers.
 
-use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
 use core::ffi::c_void;
 use core::slice;
 
@@ -24,14 +35,34 @@ use wasi_core::SortedMap;
 /// Past it the memo starts again, empty.
 pub const MAX_PAIRS: usize = 1024;
 
+/// The most fingers kept; a new one past it replaces the one with the lowest first pair.
+pub const MAX_FINGERS: usize = 16;
+
+/// The most names remembered as found in a pair; a new one past it replaces the oldest.
+pub const MAX_HITS: usize = 4;
+
 /// A pair as littlefs asked for it (the order matters to a fetch).
 type Pair = [ll::lfs_block_t; 2];
+
+/// A name, shared by a pair and the finger steps it is the greatest name of.
+type Name = Rc<[u8]>;
 
 /// What fetching a pair gave.
 struct Known {
     dir: ll::lfs_mdir_t,
     /// The greatest of its names, in littlefs's order; `None` if it held none.
-    max: Option<Box<[u8]>>,
+    max: Option<Name>,
+    /// Its finger (named by the finger's first pair) and its place in it.
+    at: Option<(Pair, usize)>,
+    /// Names a fetch of it found, each with the tag it found (a path's directories are
+    /// found again at each lookup under them), the newest last.
+    hits: Vec<(Name, i32)>,
+}
+
+/// A pair of a finger, and the greatest name of it and the pairs before it.
+struct Step {
+    pair: Pair,
+    upto: Option<Name>,
 }
 
 /// The remembered pairs.
@@ -40,6 +71,30 @@ pub struct Memo {
     pairs: SortedMap<Pair, Known>,
     /// Each block of a remembered pair, and that pair.
     blocks: SortedMap<ll::lfs_block_t, Pair>,
+    /// Runs of remembered pairs along directories' chains, by their first pair.
+    fingers: SortedMap<Pair, Vec<Step>>,
+}
+
+/// littlefs's order of names (`lfs_memo_cmp`).
+fn order(a: &[u8], b: &[u8]) -> Ordering {
+    // SAFETY: both slices are valid for their lengths.
+    let c = unsafe { ll::lfs_memo_cmp(a.as_ptr(), a.len() as ll::lfs_size_t, b.as_ptr(), b.len() as ll::lfs_size_t) };
+    c.cmp(&0)
+}
+
+/// The greater of two greatest names (`None`: no name).
+fn greater(a: &Option<Name>, b: &Option<Name>) -> Option<Name> {
+    match (a, b) {
+        (Some(x), Some(y)) if order(x, y) == Ordering::Less => Some(y.clone()),
+        (Some(x), _) => Some(x.clone()),
+        (None, y) => y.clone(),
+    }
+}
+
+/// Whether a pair (or run of pairs) whose greatest name is `max` holds only names below
+/// `name`: then a fetch looking for `name` finds nothing in it, and no greater name.
+fn below(max: &Option<Name>, name: &[u8]) -> bool {
+    max.as_ref().is_none_or(|m| order(m, name) == Ordering::Less)
 }
 
 impl Memo {
@@ -60,6 +115,9 @@ impl Memo {
         ll::lfs_memo_t {
             ctx: self as *mut Memo as *mut c_void,
             recall: Some(recall),
+            skip: Some(skip),
+            hit: Some(hit),
+            found: Some(found),
             keep: Some(keep),
             forget: Some(forget),
         }
@@ -67,9 +125,24 @@ impl Memo {
 
     fn forget_block(&mut self, block: ll::lfs_block_t) {
         if let Some(pair) = self.blocks.remove(&block) {
-            self.pairs.remove(&pair);
+            if let Some((head, i)) = self.pairs.remove(&pair).and_then(|k| k.at) {
+                self.cut(head, i);
+            }
             // The pair's other block (gone already when both are the same block).
             self.blocks.remove(&pair[(pair[0] == block) as usize]);
+        }
+    }
+
+    /// Ends finger `head` before its step `i`.
+    fn cut(&mut self, head: Pair, i: usize) {
+        let Some(finger) = self.fingers.get_mut(&head) else { return };
+        for step in finger.drain(i..) {
+            if let Some(k) = self.pairs.get_mut(&step.pair) {
+                k.at = None;
+            }
+        }
+        if finger.is_empty() {
+            self.fingers.remove(&head);
         }
     }
 
@@ -80,9 +153,117 @@ impl Memo {
         if self.pairs.len() >= MAX_PAIRS {
             self.clear();
         }
-        self.pairs.insert(pair, Known { dir, max: max.map(Box::from) });
+        self.pairs.insert(pair, Known { dir, max: max.map(Rc::from), at: None, hits: Vec::new() });
         self.blocks.insert(pair[0], pair);
         self.blocks.insert(pair[1], pair);
+    }
+
+    /// The state of the last of the remembered pairs from `start` on, along the
+    /// directory's chain, that hold only names below `name`, if `start` is one: the pairs a
+    /// lookup of `name` can step over.
+    fn skip(&mut self, start: Pair, name: &[u8]) -> Option<ll::lfs_mdir_t> {
+        match self.pairs.get(&start)?.at {
+            // Inside another's finger (the lookup stopped before this pair): step along it.
+            Some((head, i)) if head != start => {
+                let mut last = None;
+                for step in &self.fingers.get(&head)?[i..] {
+                    let k = self.pairs.get(&step.pair)?;
+                    if !below(&k.max, name) {
+                        break;
+                    }
+                    last = Some(k.dir);
+                }
+                return last;
+            }
+            Some(_) => {}
+            None => self.begin_finger(start),
+        }
+        let finger = self.fingers.get(&start)?;
+        let n = finger.partition_point(|s| below(&s.upto, name));
+        if n < finger.len() {
+            return (n > 0).then(|| self.pairs.get(&finger[n - 1].pair).map(|k| k.dir))?;
+        }
+        self.extend(start, name)
+    }
+
+    /// A finger holding only `start`.
+    fn begin_finger(&mut self, start: Pair) {
+        if self.fingers.len() >= MAX_FINGERS {
+            let first = *self.fingers.iter().next().expect("a finger").0;
+            self.cut(first, 0);
+        }
+        let Some(k) = self.pairs.get_mut(&start) else { return };
+        k.at = Some((start, 0));
+        self.fingers.insert(start, alloc::vec![Step { pair: start, upto: k.max.clone() }]);
+    }
+
+    /// Lengthens finger `head`, all of whose pairs hold only names below `name`, along the
+    /// chain while the next pair is remembered, up to the first that may hold `name`;
+    /// returns the state of the last pair below it.
+    fn extend(&mut self, head: Pair, name: &[u8]) -> Option<ll::lfs_mdir_t> {
+        loop {
+            let finger = self.fingers.get_mut(&head)?;
+            let last = finger.last()?;
+            let dir = self.pairs.get(&last.pair)?.dir;
+            // The directory's last pair: its tail is the next directory's.
+            if !dir.split {
+                return Some(dir);
+            }
+            let next = match self.pairs.get_mut(&dir.tail) {
+                // Not in a finger already (another's, or this one's in a damaged chain).
+                Some(k) if k.at.is_none() => k,
+                _ => return Some(dir),
+            };
+            let upto = greater(&last.upto, &next.max);
+            next.at = Some((head, finger.len()));
+            let stop = !below(&upto, name);
+            finger.push(Step { pair: dir.tail, upto });
+            if stop {
+                return Some(dir);
+            }
+        }
+    }
+}
+
+/// `lfs_memo_t::hit`.
+unsafe extern "C" fn hit(
+    ctx: *mut c_void,
+    pair: *const ll::lfs_block_t,
+    name: *const u8,
+    len: ll::lfs_size_t,
+    tag: *mut i32,
+) -> bool {
+    // SAFETY: as in `recall`; `name` points to `len` bytes.
+    unsafe {
+        let memo = &*(ctx as *const Memo);
+        let name = slice::from_raw_parts(name, len as usize);
+        let Some(&(_, found)) = memo.pairs.get(&pair_at(pair)).and_then(|k| k.hits.iter().find(|h| *h.0 == *name))
+        else {
+            return false;
+        };
+        *tag = found;
+        true
+    }
+}
+
+/// `lfs_memo_t::found`.
+unsafe extern "C" fn found(
+    ctx: *mut c_void,
+    pair: *const ll::lfs_block_t,
+    name: *const u8,
+    len: ll::lfs_size_t,
+    tag: i32,
+) {
+    // SAFETY: as in `hit`.
+    unsafe {
+        let memo = &mut *(ctx as *mut Memo);
+        let Some(known) = memo.pairs.get_mut(&pair_at(pair)) else { return };
+        let name = slice::from_raw_parts(name, len as usize);
+        known.hits.retain(|h| *h.0 != *name);
+        if known.hits.len() >= MAX_HITS {
+            known.hits.remove(0);
+        }
+        known.hits.push((Rc::from(name), tag));
     }
 }
 
@@ -121,6 +302,24 @@ unsafe extern "C" fn recall(
     }
 }
 
+/// `lfs_memo_t::skip`.
+unsafe extern "C" fn skip(
+    ctx: *mut c_void,
+    pair: *const ll::lfs_block_t,
+    name: *const u8,
+    len: ll::lfs_size_t,
+    dir: *mut ll::lfs_mdir_t,
+) -> bool {
+    // SAFETY: as in `recall`; `name` points to `len` bytes.
+    unsafe {
+        let found = (*(ctx as *mut Memo)).skip(pair_at(pair), slice::from_raw_parts(name, len as usize));
+        if let Some(found) = found {
+            *dir = found;
+        }
+        found.is_some()
+    }
+}
+
 /// `lfs_memo_t::keep`.
 unsafe extern "C" fn keep(
     ctx: *mut c_void,
@@ -148,6 +347,12 @@ mod tests {
 
     fn dir(count: u16) -> ll::lfs_mdir_t {
         ll::lfs_mdir_t { count, ..Default::default() }
+    }
+
+    /// A pair of a directory's chain: its state points at `tail` (the next pair of the
+    /// directory when `split`).
+    fn linked(count: u16, tail: Pair, split: bool) -> ll::lfs_mdir_t {
+        ll::lfs_mdir_t { count, tail, split, ..Default::default() }
     }
 
     fn recalled(m: &mut Memo, pair: Pair) -> Option<(u16, Option<alloc::vec::Vec<u8>>)> {
@@ -197,5 +402,58 @@ mod tests {
         assert_eq!(m.len(), MAX_PAIRS);
         m.keep([u32::MAX - 1, u32::MAX], dir(1), None);
         assert_eq!((m.len(), m.blocks.len()), (1, 2));
+    }
+
+    /// A directory of pairs [0,1] → [2,3] → … → [18,19], pair i holding names up to
+    /// `b"n{i}"`, the last one's tail pointing at another directory's [100,101].
+    fn chain(m: &mut Memo) {
+        for i in 0..10u32 {
+            let tail = if i == 9 { [100, 101] } else { [2 * i + 2, 2 * i + 3] };
+            m.keep([2 * i, 2 * i + 1], linked(i as u16, tail, i < 9), Some(alloc::format!("n{i}").as_bytes()));
+        }
+        m.keep([100, 101], linked(100, [0, 0], false), Some(b"a"));
+    }
+
+    #[test]
+    fn skip_steps_to_the_pair_before_the_names_own() {
+        let mut m = Memo::default();
+        chain(&mut m);
+        let count = |d: Option<ll::lfs_mdir_t>| d.map(|d| d.count);
+        // littlefs sorts a name after the longer names it begins: n3 < n45 < n4.
+        assert_eq!(count(m.skip([0, 1], b"n45")), Some(3), "pair 4 may hold it");
+        assert_eq!(m.fingers.get(&[0, 1]).map(Vec::len), Some(5), "the finger reaches pair 4");
+        assert_eq!(count(m.skip([0, 1], b"n2")), Some(1), "found in the finger by binary search");
+        assert_eq!(count(m.skip([0, 1], b"n0")), None, "pair 0 may hold it");
+        assert_eq!(count(m.skip([0, 1], b"z")), Some(9), "past every name: the directory's last pair");
+        assert_eq!(m.fingers.get(&[0, 1]).map(Vec::len), Some(10), "and not into the next directory");
+        assert_eq!(count(m.skip([10, 11], b"n75")), Some(6), "from inside the finger");
+        assert_eq!(count(m.skip([10, 11], b"n45")), None);
+        assert_eq!(count(m.skip([40, 41], b"z")), None, "not remembered");
+    }
+
+    #[test]
+    fn a_finger_ends_where_a_pair_changes() {
+        let mut m = Memo::default();
+        chain(&mut m);
+        assert_eq!(m.skip([0, 1], b"z").map(|d| d.count), Some(9));
+        m.forget_block(9);
+        assert_eq!(m.fingers.get(&[0, 1]).map(Vec::len), Some(4), "pairs 0 to 3 are left");
+        assert_eq!(m.skip([0, 1], b"z").map(|d| d.count), Some(3), "pair 4 is no longer known");
+        m.keep([8, 9], linked(40, [10, 11], true), Some(b"n4"));
+        assert_eq!(m.skip([0, 1], b"z").map(|d| d.count), Some(9), "pair 4 is back, and those after it");
+        m.forget_block(0);
+        assert!(m.fingers.is_empty());
+        assert!(m.pairs.values().all(|k| k.at.is_none()));
+    }
+
+    #[test]
+    fn fingers_are_few() {
+        let mut m = Memo::default();
+        for i in 0..(MAX_FINGERS as u32 + 4) {
+            m.keep([2 * i, 2 * i + 1], linked(1, [0, 0], false), None);
+            assert!(m.skip([2 * i, 2 * i + 1], b"z").is_some());
+        }
+        assert_eq!(m.fingers.len(), MAX_FINGERS);
+        assert_eq!(m.pairs.values().filter(|k| k.at.is_some()).count(), MAX_FINGERS);
     }
 }

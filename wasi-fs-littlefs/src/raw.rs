@@ -239,6 +239,8 @@ pub mod flags {
     /// Read and write a file created now; fail if it exists.
     pub const CREATE_NEW: u32 =
         (ll::lfs_open_flags_LFS_O_RDWR | ll::lfs_open_flags_LFS_O_CREAT | ll::lfs_open_flags_LFS_O_EXCL) as u32;
+    /// With `CREATE_NEW`: a new file's attributes go into the commit that creates it.
+    pub(super) const ATTRS: u32 = ll::lfs_open_flags_LFS_O_ATTRS as u32;
     /// The file does not match storage: littlefs keeps the blocks it points at allocated.
     pub(super) const DIRTY: u32 = ll::lfs_open_flags_LFS_F_DIRTY as u32;
     /// Held in its directory entry rather than in blocks of its own.
@@ -470,6 +472,17 @@ impl Lfs {
     /// for writing; a new file's symlink mark is set). The file stays open until
     /// [`Lfs::close`]. A directory is `EISDIR`.
     pub fn open(&mut self, path: &CPath, flags: u32, attrs: Attrs) -> Result<FileId, Errno> {
+        self.open_with(path, flags, attrs, NO_TIMES)
+    }
+
+    /// Creates an empty file at `path` (`EEXIST` if there is one) and opens it for reading
+    /// and writing, with `attrs` (times `t`; for a symlink, its mark) written in the commit
+    /// that creates it (our littlefs's `LFS_O_ATTRS`): one commit rather than two.
+    pub fn create(&mut self, path: &CPath, attrs: Attrs, t: [u64; 3]) -> Result<FileId, Errno> {
+        self.open_with(path, flags::CREATE_NEW | flags::ATTRS, attrs, encode_times(t))
+    }
+
+    fn open_with(&mut self, path: &CPath, flags: u32, attrs: Attrs, times: [u8; 24]) -> Result<FileId, Errno> {
         self.live()?;
         let cache = self.inner.disk.geometry().cache_size();
         let mut f = self.spare.take().unwrap_or_else(|| {
@@ -485,7 +498,7 @@ impl Lfs {
                 buf: vec![0; cache],
             })
         });
-        f.times = NO_TIMES;
+        f.times = times;
         f.link = [u8::from(flags & flags::CREATE_NEW == flags::CREATE_NEW)];
         f.attrs[0] = ll::lfs_attr { type_: ATTR_TIMES, buffer: f.times.as_mut_ptr() as *mut c_void, size: 24 };
         f.attrs[1] = ll::lfs_attr { type_: ATTR_SYMLINK, buffer: f.link.as_mut_ptr() as *mut c_void, size: 1 };
@@ -695,6 +708,27 @@ mod tests {
         assert_eq!(lfs.close(w), Err(Errno::BADF));
     }
 
+    #[test]
+    fn a_file_is_created_with_its_attributes() {
+        let mut lfs = Lfs::format(Geometry::new(64 * 1024, 512).unwrap()).unwrap();
+        let mut p = CPath::root();
+        p.push(b"link");
+        let f = lfs.create(&p, Attrs::TimesAndLink, [1, 2, 3]).unwrap();
+        let mut b = [0u8; 24];
+        assert_eq!(lfs.get_attr(&p, ATTR_TIMES, &mut b), Ok(Some(24)), "committed before any sync");
+        assert_eq!(decode_times(&b), Some([1, 2, 3]));
+        assert_eq!(lfs.get_attr(&p, ATTR_SYMLINK, &mut b[..1]), Ok(Some(1)));
+        assert_eq!(b[0], 1);
+        let before = lfs.disk().erases();
+        let mut image = vec![0u8; 64 * 1024];
+        lfs.disk().read_image(0, &mut image);
+        lfs.close(f).unwrap();
+        let mut after = vec![0u8; 64 * 1024];
+        lfs.disk().read_image(0, &mut after);
+        assert!(image == after && lfs.disk().erases() == before, "closing it commits nothing");
+        assert_eq!(lfs.create(&p, Attrs::Times, [0; 3]).err(), Some(Errno::EXIST));
+    }
+
     /// A path `/d/name` for a name among a few hundred, many of them prefixes of others
     /// (littlefs sorts a prefix after the longer names).
     fn scattered(dir: &[u8], k: u64) -> CPath {
@@ -733,7 +767,8 @@ mod tests {
             };
             let answers = |lfs: &mut Lfs, op: u64, a: &CPath, b: &CPath| -> Result<u64, Errno> {
                 match op {
-                    0..=4 => lfs.open(a, flags::CREATE_NEW, Attrs::Times).and_then(|f| lfs.close(f)).map(|_| 0),
+                    0..=2 => lfs.create(a, Attrs::Times, [op; 3]).and_then(|f| lfs.close(f)).map(|_| 0),
+                    3 | 4 => lfs.open(a, flags::CREATE_NEW, Attrs::Times).and_then(|f| lfs.close(f)).map(|_| 0),
                     5 => lfs.mkdir(a).map(|_| 1),
                     6 | 7 => lfs.remove(a).map(|_| 2),
                     8 => lfs.rename(a, b).map(|_| 3),

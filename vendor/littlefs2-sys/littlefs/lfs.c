@@ -190,6 +190,16 @@ static int lfs_bd_crc(lfs_t *lfs,
     lfs_size_t diff = 0;
 
     for (lfs_off_t i = 0; i < size; i += diff) {
+        // Not littlefs's: what the read cache holds (and the pcache, which reads
+        // prefer, does not), at once rather than 8 bytes at a time
+        if (block == rcache->block && off+i >= rcache->off
+                && off+i < rcache->off + rcache->size
+                && (!pcache || pcache->block != block)) {
+            diff = lfs_min(size-i, rcache->off + rcache->size - (off+i));
+            *crc = lfs_crc(*crc, &rcache->buffer[off+i - rcache->off], diff);
+            continue;
+        }
+
         uint8_t dat[8];
         diff = lfs_min(size-i, sizeof(dat));
         int err = lfs_bd_read(lfs,
@@ -1600,8 +1610,8 @@ static int lfs_dir_find_match(void *data,
     return LFS_CMP_EQ;
 }
 
-// Not littlefs's (see lfs_memo_t). lfs_dir_find_match's order of names: by their bytes,
-// then the longer first.
+// Not littlefs's (see lfs_memo_t): lfs_dir_find_match's order of names, as an
+// LFS_CMP_* result.
 static int lfs_name_cmp(const uint8_t *a, lfs_size_t alen,
         const uint8_t *b, lfs_size_t blen) {
     int res = memcmp(a, b, lfs_min(alen, blen));
@@ -1612,6 +1622,12 @@ static int lfs_name_cmp(const uint8_t *a, lfs_size_t alen,
         return LFS_CMP_EQ;
     }
     return alen > blen ? LFS_CMP_LT : LFS_CMP_GT;
+}
+
+int lfs_memo_cmp(const uint8_t *a, lfs_size_t alen,
+        const uint8_t *b, lfs_size_t blen) {
+    int res = lfs_name_cmp(a, alen, b, blen);
+    return res == LFS_CMP_LT ? -1 : res == LFS_CMP_GT;
 }
 
 // What lfs_dir_find learns of a pair it fetches: the greatest of its names.
@@ -1655,20 +1671,7 @@ static int lfs_dir_find_memo_match(void *data,
 static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
         const char *name, lfs_size_t namelen, uint16_t *id) {
     const lfs_block_t pair[2] = {dir->tail[0], dir->tail[1]};
-    lfs_mdir_t known;
-    const uint8_t *max;
-    lfs_size_t len;
-    if (!lfs->memo.recall
-            || lfs->memo.recall(lfs->memo.ctx, pair, &known, &max, &len)) {
-        if (lfs->memo.recall && (!max || lfs_name_cmp(max, len,
-                (const uint8_t *)name, namelen) == LFS_CMP_LT)) {
-            *dir = known;
-            if (id) {
-                *id = dir->count;
-            }
-            return 0;
-        }
-
+    if (!lfs->memo.skip) {
         return lfs_dir_fetchmatch(lfs, dir, pair,
                 LFS_MKTAG(0x780, 0, 0),
                 LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
@@ -1676,9 +1679,34 @@ static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
                     lfs, name, namelen});
     }
 
+    if (lfs->memo.skip(lfs->memo.ctx, pair,
+            (const uint8_t *)name, namelen, dir)) {
+        // as a fetch of the last pair stepped over: nothing, at the end
+        if (id) {
+            *id = dir->count;
+        }
+        return 0;
+    }
+
+    // a pending move changes what a fetch finds (lfs_dir_fetchmatch's end)
+    lfs_mdir_t known;
+    const uint8_t *max;
+    lfs_size_t len;
+    lfs_stag_t tag;
+    bool remembered = lfs->memo.recall(lfs->memo.ctx, pair, &known, &max, &len);
+    if (remembered && !lfs_gstate_hasmovehere(&lfs->gdisk, known.pair)
+            && lfs->memo.hit(lfs->memo.ctx, pair,
+                (const uint8_t *)name, namelen, &tag)) {
+        *dir = known;
+        if (id) {
+            *id = lfs_min(lfs_tag_id(tag), dir->count);
+        }
+        return tag;
+    }
+
     struct lfs_dir_find_memo memo = {
-            .match = {lfs, name, namelen}, .ok = true, .named = false};
-    lfs_stag_t tag = lfs_dir_fetchmatch(lfs, dir, pair,
+            .match = {lfs, name, namelen}, .ok = !remembered, .named = false};
+    tag = lfs_dir_fetchmatch(lfs, dir, pair,
             LFS_MKTAG(0x780, 0, 0),
             LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
             id, lfs_dir_find_memo_match, &memo);
@@ -1686,6 +1714,10 @@ static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
     if ((tag >= 0 || tag == LFS_ERR_NOENT) && memo.ok) {
         lfs->memo.keep(lfs->memo.ctx, pair, dir,
                 memo.named ? memo.max : NULL, memo.len);
+    }
+    if (tag > 0 && !lfs_gstate_hasmovehere(&lfs->gdisk, dir->pair)) {
+        lfs->memo.found(lfs->memo.ctx, pair,
+                (const uint8_t *)name, namelen, tag);
     }
     return tag;
 }
@@ -1764,10 +1796,10 @@ nextname:
         }
 
         // find entry matching name
+        // are we last name?
+        uint16_t *lastid = (strchr(name, '/') == NULL) ? id : NULL;
         while (true) {
-            tag = lfs_dir_find_in(lfs, dir, name, namelen,
-                     // are we last name?
-                    (strchr(name, '/') == NULL) ? id : NULL);
+            tag = lfs_dir_find_in(lfs, dir, name, namelen, lastid);
             if (tag < 0) {
                 return tag;
             }
@@ -3377,6 +3409,8 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
     // get id, add to list of mdirs to catch update changes
     file->type = LFS_TYPE_REG;
     lfs_mlist_append(lfs, (struct lfs_mlist *)file);
+    // not littlefs's: created with its attributes (LFS_O_ATTRS)
+    bool committed = false;
 
 #ifdef LFS_READONLY
     if (tag == LFS_ERR_NOENT) {
@@ -3397,10 +3431,26 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
         }
 
         // get next slot and create entry to remember name
-        err = lfs_dir_commit(lfs, &file->m, LFS_MKATTRS(
-                {LFS_MKTAG(LFS_TYPE_CREATE, file->id, 0), NULL},
-                {LFS_MKTAG(LFS_TYPE_REG, file->id, nlen), path},
-                {LFS_MKTAG(LFS_TYPE_INLINESTRUCT, file->id, 0), NULL}));
+        if (flags & LFS_O_ATTRS) {
+            // Not littlefs's (LFS_O_ATTRS): the attributes too, in one commit
+            for (unsigned i = 0; i < file->cfg->attr_count; i++) {
+                if (file->cfg->attrs[i].size > lfs->attr_max) {
+                    err = LFS_ERR_NOSPC;
+                    goto cleanup;
+                }
+            }
+            err = lfs_dir_commit(lfs, &file->m, LFS_MKATTRS(
+                    {LFS_MKTAG(LFS_TYPE_CREATE, file->id, 0), NULL},
+                    {LFS_MKTAG(LFS_TYPE_REG, file->id, nlen), path},
+                    {LFS_MKTAG(LFS_TYPE_INLINESTRUCT, file->id, 0), NULL},
+                    {LFS_MKTAG(LFS_FROM_USERATTRS, file->id,
+                        file->cfg->attr_count), file->cfg->attrs}));
+        } else {
+            err = lfs_dir_commit(lfs, &file->m, LFS_MKATTRS(
+                    {LFS_MKTAG(LFS_TYPE_CREATE, file->id, 0), NULL},
+                    {LFS_MKTAG(LFS_TYPE_REG, file->id, nlen), path},
+                    {LFS_MKTAG(LFS_TYPE_INLINESTRUCT, file->id, 0), NULL}));
+        }
 
         // it may happen that the file name doesn't fit in the metadata blocks, e.g., a 256 byte file name will
         // not fit in a 128 byte block.
@@ -3410,6 +3460,7 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
         }
 
         tag = LFS_MKTAG(LFS_TYPE_INLINESTRUCT, 0, 0);
+        committed = (flags & LFS_O_ATTRS);
     } else if (flags & LFS_O_EXCL) {
         err = LFS_ERR_EXIST;
         goto cleanup;
@@ -3434,8 +3485,8 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
         lfs_ctz_fromle32(&file->ctz);
     }
 
-    // fetch attrs
-    for (unsigned i = 0; i < file->cfg->attr_count; i++) {
+    // fetch attrs (not littlefs's: but those just committed, LFS_O_ATTRS)
+    for (unsigned i = 0; !committed && i < file->cfg->attr_count; i++) {
         // if opened for read / read-write operations
         if ((file->flags & LFS_O_RDONLY) == LFS_O_RDONLY) {
             lfs_stag_t res = lfs_dir_get(lfs, &file->m,

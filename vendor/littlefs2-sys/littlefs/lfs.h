@@ -131,6 +131,9 @@ enum lfs_open_flags {
     LFS_O_EXCL   = 0x0200,    // Fail if a file already exists
     LFS_O_TRUNC  = 0x0400,    // Truncate the existing file to zero size
     LFS_O_APPEND = 0x0800,    // Move to end of file on every write
+    // not littlefs's (see ../VENDORED.md): a file created by this open gets its
+    // attributes in the commit that creates it, rather than at its next sync
+    LFS_O_ATTRS  = 0x1000,
 #endif
 
     // internally used flags
@@ -397,12 +400,29 @@ typedef struct lfs_memo {
     // *max and *len with the greatest name among its name tags (*max NULL if none).
     bool (*recall)(void *ctx, const lfs_block_t pair[2], lfs_mdir_t *dir,
             const uint8_t **max, lfs_size_t *len);
+    // Whether `pair` and the pairs after it along its directory are remembered with
+    // only names below name[0..len) (by lfs_memo_cmp), as far as one of them; if so,
+    // fills *dir with the state of the last such pair.
+    bool (*skip)(void *ctx, const lfs_block_t pair[2], const uint8_t *name,
+            lfs_size_t len, lfs_mdir_t *dir);
+    // Whether a fetch of the remembered `pair` found name[0..len) as *tag (see found).
+    bool (*hit)(void *ctx, const lfs_block_t pair[2], const uint8_t *name,
+            lfs_size_t len, int32_t *tag);
+    // A fetch of the remembered `pair` looking for name[0..len) found it as tag, with
+    // no move pending in the pair.
+    void (*found)(void *ctx, const lfs_block_t pair[2], const uint8_t *name,
+            lfs_size_t len, int32_t tag);
     // Fetching `pair` gave *dir, whose greatest name is max[0..len) (max NULL if none).
     void (*keep)(void *ctx, const lfs_block_t pair[2], const lfs_mdir_t *dir,
             const uint8_t *max, lfs_size_t len);
     // `block` is about to be programmed or erased.
     void (*forget)(void *ctx, lfs_block_t block);
 } lfs_memo_t;
+
+// littlefs's order of names in a directory, which lfs_memo_t's hooks keep: <0, 0 or >0
+// as a sorts before, with or after b (by their bytes, then the longer first).
+int lfs_memo_cmp(const uint8_t *a, lfs_size_t alen,
+        const uint8_t *b, lfs_size_t blen);
 
 // littlefs directory type
 typedef struct lfs_dir {
