@@ -28,12 +28,13 @@
 //! resolved again costs no walk of littlefs, and a name not cached costs one walk.
 //!
 //! Our littlefs (vendor/littlefs2-sys, see its VENDORED.md) does not read back what it
-//! programs, computes CRCs 4 bytes at a time, and lets us remember the metadata pairs it
-//! fetched (`memo.rs`), so that a lookup in a long directory reads only the pair that
-//! holds the name. What is left is littlefs's own: a metadata pair whose log is full is
-//! compacted, and a compaction filters each tag against every later one (quadratic in
-//! the tags of a block), and removing a directory walks every directory's metadata
-//! (littlefs's threaded list).
+//! programs, computes CRCs 4 bytes at a time, filters a compaction's tags once rather
+//! than once per pass, creates a file with its attributes in one commit, and lets us
+//! remember the metadata pairs it fetched (`memo.rs`), so that a lookup in a long
+//! directory reads only the pair that holds the name. What is left is littlefs's own: a
+//! full metadata log is compacted (quadratic in the tags of a block, once), emptying a
+//! directory's first pair rewrites the chain's links, and removing a directory walks
+//! every directory's metadata (littlefs's threaded list).
 //!
 //! # Memory
 //!
@@ -42,7 +43,8 @@
 //! fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
 //! to 2 GiB), at most 16 littlefs files kept open (4.3 KiB each), a 16 KiB copy buffer,
 //! 2048 cached nodes (~170 bytes each plus their names), 4 directory listings in
-//! progress (their names) and 1024 remembered metadata pairs (~100 bytes each plus a name). Beyond that it grows only with what the guest holds: a littlefs
+//! progress (their names) and 1024 remembered metadata pairs (~100 bytes each plus 5
+//! names). Beyond that it grows only with what the guest holds: a littlefs
 //! file (4.3 KiB) for each file unlinked while an fd holds it, and the nodes of the
 //! directories above each open fd. `tests/memory_use.rs` runs hostile sequences (create,
 //! list and unlink in a loop; 3,000 lookups of missing names; nesting; 500 fds; a full

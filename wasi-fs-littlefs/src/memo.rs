@@ -446,6 +446,41 @@ mod tests {
         assert!(m.pairs.values().all(|k| k.at.is_none()));
     }
 
+    fn hit_of(m: &mut Memo, pair: Pair, name: &[u8]) -> Option<i32> {
+        let hooks = m.hooks();
+        let mut tag = 0;
+        // SAFETY: the hooks are this memo's, which stays put; `name` is a slice.
+        unsafe {
+            hooks.hit.unwrap()(hooks.ctx, pair.as_ptr(), name.as_ptr(), name.len() as u32, &mut tag).then_some(tag)
+        }
+    }
+
+    fn find(m: &mut Memo, pair: Pair, name: &[u8], tag: i32) {
+        let hooks = m.hooks();
+        // SAFETY: as in `hit_of`.
+        unsafe { hooks.found.unwrap()(hooks.ctx, pair.as_ptr(), name.as_ptr(), name.len() as u32, tag) }
+    }
+
+    #[test]
+    fn found_names_are_few_and_go_with_their_pair() {
+        let mut m = Memo::default();
+        find(&mut m, [2, 3], b"a", 1);
+        assert_eq!(hit_of(&mut m, [2, 3], b"a"), None, "only in remembered pairs");
+        m.keep([2, 3], dir(5), Some(b"z"));
+        for (i, name) in [b"a", b"b", b"c", b"d", b"e"].iter().enumerate() {
+            find(&mut m, [2, 3], *name, i as i32);
+        }
+        find(&mut m, [2, 3], b"c", 9);
+        assert_eq!(hit_of(&mut m, [2, 3], b"a"), None, "the oldest went");
+        assert_eq!(hit_of(&mut m, [2, 3], b"b"), Some(1), "c found again took no other's place");
+        assert_eq!(hit_of(&mut m, [2, 3], b"c"), Some(9));
+        assert_eq!(hit_of(&mut m, [2, 3], b"e"), Some(4));
+        assert_eq!(hit_of(&mut m, [2, 3], b"ee"), None);
+        m.forget_block(2);
+        m.keep([2, 3], dir(5), Some(b"z"));
+        assert_eq!(hit_of(&mut m, [2, 3], b"e"), None, "forgotten with the pair");
+    }
+
     #[test]
     fn fingers_are_few() {
         let mut m = Memo::default();

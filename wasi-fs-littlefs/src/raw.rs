@@ -479,7 +479,16 @@ impl Lfs {
     /// and writing, with `attrs` (times `t`; for a symlink, its mark) written in the commit
     /// that creates it (our littlefs's `LFS_O_ATTRS`): one commit rather than two.
     pub fn create(&mut self, path: &CPath, attrs: Attrs, t: [u64; 3]) -> Result<FileId, Errno> {
-        self.open_with(path, flags::CREATE_NEW | flags::ATTRS, attrs, encode_times(t))
+        let id = self.open_with(path, flags::CREATE_NEW | flags::ATTRS, attrs, encode_times(t))?;
+        // A disk too full for both made the entry alone; the attributes go now, or the file.
+        if self.peek(id).is_some_and(|f| f.file.flags & flags::DIRTY != 0) {
+            if let Err(e) = self.sync(id) {
+                let _ = self.close(id);
+                let _ = self.remove(path);
+                return Err(e);
+            }
+        }
+        Ok(id)
     }
 
     fn open_with(&mut self, path: &CPath, flags: u32, attrs: Attrs, times: [u8; 24]) -> Result<FileId, Errno> {
@@ -727,6 +736,37 @@ mod tests {
         lfs.disk().read_image(0, &mut after);
         assert!(image == after && lfs.disk().erases() == before, "closing it commits nothing");
         assert_eq!(lfs.create(&p, Attrs::Times, [0; 3]).err(), Some(Errno::EXIST));
+    }
+
+    #[test]
+    fn creates_on_a_full_disk_are_refused_with_enospc_and_leave_no_file_without_times() {
+        let mut lfs = Lfs::format(Geometry::new(16 * 1024, 512).unwrap()).unwrap();
+        let path = |i: usize| {
+            let mut p = CPath::root();
+            p.push(alloc::format!("file-{i:04}").as_bytes());
+            p
+        };
+        let mut made = 0;
+        let refused = loop {
+            match lfs.create(&path(made), Attrs::Times, [made as u64; 3]) {
+                Ok(f) => lfs.close(f).unwrap(),
+                Err(e) => break e,
+            }
+            made += 1;
+        };
+        assert_eq!(refused, Errno::NOSPC, "after {made} files");
+        assert!(made > 10);
+        for i in 0..=made {
+            let mut b = [0u8; 24];
+            let times = lfs.get_attr(&path(i), ATTR_TIMES, &mut b).map(|n| n.and_then(|_| decode_times(&b)));
+            let expected = if i < made { Ok(Some([i as u64; 3])) } else { Err(Errno::NOENT) };
+            assert_eq!(times, expected, "file {i}");
+        }
+        // A name no metadata block can hold is too long, not a full disk.
+        let mut tiny = Lfs::format(Geometry::new(128 * 16, 128).unwrap()).unwrap();
+        let mut p = CPath::root();
+        p.push(&[b'n'; 120]);
+        assert_eq!(tiny.create(&p, Attrs::Times, [0; 3]).err(), Some(Errno::NAMETOOLONG));
     }
 
     /// A path `/d/name` for a name among a few hundred, many of them prefixes of others

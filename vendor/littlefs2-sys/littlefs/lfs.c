@@ -1869,19 +1869,22 @@ static int lfs_dir_commitattr(lfs_t *lfs, struct lfs_commit *commit,
             return err;
         }
     } else {
-        // from disk
+        // from disk (not littlefs's: 64 bytes at a time, not 1; what is
+        // copied is never what this commit writes)
         const struct lfs_diskoff *disk = buffer;
-        for (lfs_off_t i = 0; i < dsize-sizeof(tag); i++) {
+        lfs_size_t diff;
+        for (lfs_off_t i = 0; i < dsize-sizeof(tag); i += diff) {
             // rely on caching to make this efficient
-            uint8_t dat;
+            uint8_t dat[64];
+            diff = lfs_min(dsize-sizeof(tag)-i, sizeof(dat));
             err = lfs_bd_read(lfs,
                     NULL, &lfs->rcache, dsize-sizeof(tag)-i,
-                    disk->block, disk->off+i, &dat, 1);
+                    disk->block, disk->off+i, dat, diff);
             if (err) {
                 return err;
             }
 
-            err = lfs_dir_commitprog(lfs, commit, &dat, 1);
+            err = lfs_dir_commitprog(lfs, commit, dat, diff);
             if (err) {
                 return err;
             }
@@ -3431,11 +3434,11 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
         }
 
         // get next slot and create entry to remember name
+        err = LFS_ERR_NOSPC;
         if (flags & LFS_O_ATTRS) {
             // Not littlefs's (LFS_O_ATTRS): the attributes too, in one commit
             for (unsigned i = 0; i < file->cfg->attr_count; i++) {
                 if (file->cfg->attrs[i].size > lfs->attr_max) {
-                    err = LFS_ERR_NOSPC;
                     goto cleanup;
                 }
             }
@@ -3445,7 +3448,11 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
                     {LFS_MKTAG(LFS_TYPE_INLINESTRUCT, file->id, 0), NULL},
                     {LFS_MKTAG(LFS_FROM_USERATTRS, file->id,
                         file->cfg->attr_count), file->cfg->attrs}));
-        } else {
+            committed = !err;
+        }
+        // (and when the attributes did not fit with it: as littlefs, they go
+        // at the next sync, whose ENOSPC is no ENAMETOOLONG)
+        if (err == LFS_ERR_NOSPC) {
             err = lfs_dir_commit(lfs, &file->m, LFS_MKATTRS(
                     {LFS_MKTAG(LFS_TYPE_CREATE, file->id, 0), NULL},
                     {LFS_MKTAG(LFS_TYPE_REG, file->id, nlen), path},
@@ -3454,13 +3461,19 @@ static int lfs_file_opencfg_(lfs_t *lfs, lfs_file_t *file,
 
         // it may happen that the file name doesn't fit in the metadata blocks, e.g., a 256 byte file name will
         // not fit in a 128 byte block.
-        err = (err == LFS_ERR_NOSPC) ? LFS_ERR_NAMETOOLONG : err;
+        // (Not littlefs's: with LFS_O_ATTRS, only then. Otherwise the disk is full:
+        // an empty metadata block holds the revision, the entry's three tags and
+        // name, and littlefs's 40 bytes for a tail, gstate, move and CRC.)
+        if (err == LFS_ERR_NOSPC && (!(flags & LFS_O_ATTRS)
+                || 4 + 12 + nlen + 40 > (lfs->cfg->metadata_max
+                    ? lfs->cfg->metadata_max : lfs->cfg->block_size))) {
+            err = LFS_ERR_NAMETOOLONG;
+        }
         if (err) {
             goto cleanup;
         }
 
         tag = LFS_MKTAG(LFS_TYPE_INLINESTRUCT, 0, 0);
-        committed = (flags & LFS_O_ATTRS);
     } else if (flags & LFS_O_EXCL) {
         err = LFS_ERR_EXIST;
         goto cleanup;
