@@ -201,7 +201,8 @@ pub trait VirtualFs {
     }
 
     /// Writes `data` at `offset`, zero-filling any gap past the end of file; returns the bytes
-    /// written. Sets `mtim` and `ctim` to `now`.
+    /// written. Sets `mtim` and `ctim` to `now`. Writing no bytes changes nothing (the core
+    /// never asks: it skips empty iovecs).
     fn write(&mut self, _ino: Ino, _offset: u64, _data: &[u8], _now: Timestamp) -> Result<usize, Errno> {
         Err(Errno::NOTSUP)
     }

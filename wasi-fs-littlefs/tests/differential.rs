@@ -66,8 +66,12 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// `data` after writing `len` bytes of `byte` at `offset` (zero-filling any gap).
+/// `data` after writing `len` bytes of `byte` at `offset` (zero-filling any gap; no bytes
+/// change nothing).
 fn written(data: &mut Vec<u8>, offset: u16, byte: u8, len: u16) {
+    if len == 0 {
+        return;
+    }
     let end = offset as usize + len as usize;
     if data.len() < end {
         data.resize(end, 0);
