@@ -70,7 +70,7 @@ function concat(a, b) {
 }
 
 export function check(cond, message) {
-  if (!cond) throw new TypeError(message);
+  if (!cond) throw new TypeError(typeof message === 'function' ? message() : message);
 }
 
 /** Checks a file path given to writeFile, readFile or as a `files` key: relative to its
@@ -137,15 +137,16 @@ function mountsOf(options) {
   if (options.mounts !== undefined) {
     check(Array.isArray(options.mounts), 'options.mounts must be an array');
     for (const [i, m] of options.mounts.entries()) {
+      // Messages are made only for a failed check: a host is made per request.
       const at = `options.mounts[${i}]`;
-      check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), `${at}.path must be a non-empty string without NUL`);
+      check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), () => `${at}.path must be a non-empty string without NUL`);
       const backend = m.backend ?? (m.image !== undefined ? LITTLEFS : MEMORY);
-      check(BACKENDS.includes(backend), `${at}.backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`);
-      check(m.files === undefined || (typeof m.files === 'object' && m.files !== null), `${at}.files must be an object of path -> contents`);
-      check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), `${at}.capacity must be a positive whole number of bytes`);
-      check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, `${at}.image must be a Uint8Array or ArrayBuffer`);
-      check(backend === LITTLEFS || m.image === undefined, `${at}: an image is for the littlefs backend`);
-      check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === LITTLEFS && m.image === undefined), `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
+      check(BACKENDS.includes(backend), () => `${at}.backend must be one of ${BACKENDS.map((b) => `'${b}'`).join(', ')}`);
+      check(m.files === undefined || (typeof m.files === 'object' && m.files !== null), () => `${at}.files must be an object of path -> contents`);
+      check(m.capacity === undefined || (Number.isInteger(m.capacity) && m.capacity > 0), () => `${at}.capacity must be a positive whole number of bytes`);
+      check(m.image === undefined || m.image instanceof Uint8Array || m.image instanceof ArrayBuffer, () => `${at}.image must be a Uint8Array or ArrayBuffer`);
+      check(backend === LITTLEFS || m.image === undefined, () => `${at}: an image is for the littlefs backend`);
+      check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === LITTLEFS && m.image === undefined), () => `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
       const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? DEFAULT_CAPACITY[backend]);
       for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
       mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image, tar: tarOf(at, m.tar, capacity) });
@@ -163,7 +164,7 @@ function mountsOf(options) {
     mounts[0].files = { ...mounts[0].files, ...options.fs };
   }
   const total = mounts.reduce((sum, m) => sum + m.capacity, 0);
-  check(total <= MAX_MOUNTED_BYTES, `options.mounts: the mounts hold ${total} bytes in all (capacities and images); a host holds at most ${MAX_MOUNTED_BYTES}`);
+  check(total <= MAX_MOUNTED_BYTES, () => `options.mounts: the mounts hold ${total} bytes in all (capacities and images); a host holds at most ${MAX_MOUNTED_BYTES}`);
   return mounts;
 }
 
@@ -186,11 +187,13 @@ function defaultNow(offset) {
 
 /** A random 53-bit number (exact as a float), from `random`. */
 function seedFrom(random) {
-  const bytes = new Uint8Array(8);
-  random(bytes);
-  const view = new DataView(bytes.buffer);
-  return view.getUint32(0) * 2 ** 21 + (view.getUint32(4) >>> 11);
+  random(seedBytes);
+  return seedView.getUint32(0) * 2 ** 21 + (seedView.getUint32(4) >>> 11);
 }
+
+/** seedFrom's bytes, made once: an ArrayBuffer costs V8 about a microsecond to make. */
+const seedBytes = new Uint8Array(8);
+const seedView = new DataView(seedBytes.buffer);
 
 const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory', 'jspi']);
 
@@ -219,8 +222,8 @@ export class WASI {
     check(options.env === undefined || (typeof options.env === 'object' && options.env !== null), 'options.env must be an object of strings');
     check((options.args ?? []).every((a) => !a.includes('\0')), 'options.args must not contain NUL characters');
     for (const [k, v] of Object.entries(options.env ?? {})) {
-      check(typeof v === 'string', `options.env.${k} must be a string`);
-      check(k.length > 0 && !k.includes('=') && !k.includes('\0') && !v.includes('\0'), `options.env: ${JSON.stringify(k)} needs a non-empty name without '=' or NUL, and a value without NUL`);
+      check(typeof v === 'string', () => `options.env.${k} must be a string`);
+      check(k.length > 0 && !k.includes('=') && !k.includes('\0') && !v.includes('\0'), () => `options.env: ${JSON.stringify(k)} needs a non-empty name without '=' or NUL, and a value without NUL`);
     }
     check(options.returnOnExit === undefined || typeof options.returnOnExit === 'boolean', 'options.returnOnExit must be a boolean');
     check(options.version === undefined || options.version === 'preview1', "options.version must be 'preview1'");
