@@ -170,12 +170,12 @@ const MAX_NS = 2 ** 64 - 2 ** 11;
  * ended, it traps as the module does.
  */
 export function clockFor(h) {
-  let guest = new Uint8Array(0);
+  let guest = null;
   return (id, ptr) => {
     if (h.closed || h.ended) throw new WebAssembly.RuntimeError('unreachable');
     ptr >>>= 0;
-    if (ptr + 8 > guest.length && h.memory !== null) guest = new Uint8Array(h.memory.buffer);
-    if (ptr + 8 > guest.length) return EFAULT;
+    if ((guest === null || ptr + 8 > guest.length) && h.memory !== null) guest = new Uint8Array(h.memory.buffer);
+    if (guest === null || ptr + 8 > guest.length) return EFAULT;
     // As the core's clock would give it (Rust's `as u64`): whole, saturated at 0 and
     // below 2^64; then the u64 as two halves, exact.
     const now = Math.floor(h.now(id));

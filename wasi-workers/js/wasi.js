@@ -301,13 +301,13 @@ export class WASI {
     this.#stdout = sink('options.stdout', o.stdout, guard);
     // One stream for both is common (merged output); a stream can have only one writer.
     this.#stderr = o.stderr !== undefined && o.stderr === o.stdout ? this.#stdout : sink('options.stderr', o.stderr, guard);
-    const { slot, generation, calls } = acquire(h);
+    const { slot, generation, call } = acquire(h, this.jspi);
     const ex = slot.ex;
     h.own = ex.memory;
     this.#host = h;
     this.#slot = slot;
     this.#ex = ex;
-    this.wasiImport = guestImports(calls);
+    this.wasiImport = guestImports(call);
     try {
       this.#setUp(h, generation);
     } catch (e) {

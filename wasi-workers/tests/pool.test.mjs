@@ -1,5 +1,7 @@
 // A closed host's instance of our module serves later hosts (js/pool.js). What makes that
-// safe, checked here in Node 20: a guest of an earlier host never reaches a later host's
+// safe, checked here in Node 20 (where a guest's functions are JS functions of its host)
+// and, run by jspi.test.mjs, in Node 24 (under JSPI: its host's thunk): a guest of an
+// earlier host never reaches a later host's
 // state through it (its calls trap before they touch anything, and it never sees or
 // changes the later host's files, output or guest memory, nor reads the earlier host's
 // data from the freed heap the later host runs on), an instance comes back only
@@ -268,4 +270,26 @@ test("a guest's clock reads, which JS answers, end with its host and with its ru
   assert.throws(() => exited.exports.call_proc_exit(3), (e) => e.name === 'ProcessExit');
   assert.throws(() => exited.exports.call_clock_time_get(1, 0n, RESULT), WebAssembly.RuntimeError, 'a clock read after proc_exit');
   b.close();
+});
+
+test('a guest whose imports do not have WASI signatures is refused, and its host goes on', async () => {
+  const wasi = new WASI({ mounts: [{ path: '/', files: { f: 'kept' } }], returnOnExit: true });
+  // fd_write with a 64-bit fd.
+  const wrong = new WebAssembly.Module(
+    binaryen.parseText(`(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i64 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (drop (call $w (i64.const 1) (i32.const 0) (i32.const 0) (i32.const 0)))))`).emitBinary(),
+  );
+  if (wasi.jspi) {
+    // Its functions are its thunk's: wasm, whose signatures are checked when it links.
+    assert.throws(() => new WebAssembly.Instance(wrong, wasi.getImportObject()), WebAssembly.LinkError);
+  } else {
+    // JS functions: the arguments fail to convert at the call, before anything runs.
+    const instance = new WebAssembly.Instance(wrong, wasi.getImportObject());
+    await assert.rejects(async () => wasi.start(instance), TypeError);
+  }
+  assert.equal(decoder.decode(wasi.readFile('f')), 'kept');
+  wasi.writeFile('g', encoder.encode('still usable'));
+  assert.equal(decoder.decode(wasi.readFile('g')), 'still usable');
+  wasi.close();
 });
