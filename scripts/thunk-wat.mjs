@@ -1,5 +1,7 @@
-// Prints the text of thunk.wasm, the module each WASI host instantiates to give its guest
-// the 46 wasi_snapshot_preview1 functions: `node scripts/thunk-wat.mjs pkg/abi.js`
+// Prints the text of thunk.wasm, the module a WASI host instantiates to give its guest
+// the 46 wasi_snapshot_preview1 functions when the guest runs under JSPI, which suspends
+// only wasm frames (other hosts give JS functions: wasi-workers/js/pool.js):
+// `node scripts/thunk-wat.mjs pkg/abi.js`
 // (scripts/build-npm.sh assembles it with wasm-as).
 //
 // A host runs on an instance of wasi_workers.wasm that earlier hosts may have run on

@@ -43,8 +43,8 @@
 //! fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
 //! to 2 GiB), at most 16 littlefs files kept open (4.3 KiB each), a 16 KiB copy buffer,
 //! 2048 cached nodes (~170 bytes each plus their names), 4 directory listings in
-//! progress (their names) and 1024 remembered metadata pairs (~100 bytes each plus 5
-//! names). Beyond that it grows only with what the guest holds: a littlefs
+//! progress (their names) and 4096 remembered metadata pairs (~150 bytes each plus 5
+//! names: 0.6 MiB for short names). Beyond that it grows only with what the guest holds: a littlefs
 //! file (4.3 KiB) for each file unlinked while an fd holds it, and the nodes of the
 //! directories above each open fd. `tests/memory_use.rs` runs hostile sequences (create,
 //! list and unlink in a loop; 3,000 lookups of missing names; nesting; 500 fds; a full

@@ -22,6 +22,7 @@
 //! it again would give. At most [`MAX_PAIRS`] are kept, with their greatest names (at most
 //! 255 bytes each), in at most [`MAX_FINGERS`] fingers.
 
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -31,9 +32,9 @@ use core::slice;
 use littlefs2_sys as ll;
 use wasi_core::SortedMap;
 
-/// The most pairs remembered: with 4 KiB blocks, directories of ~40,000 entries in all.
-/// Past it the memo starts again, empty.
-pub const MAX_PAIRS: usize = 1024;
+/// The most pairs remembered: with 4 KiB blocks, directories of ~180,000 entries in all,
+/// and every pair of a 32 MiB disk. Past it the memo starts again, empty.
+pub const MAX_PAIRS: usize = 4096;
 
 /// The most fingers kept; a new one past it replaces the one with the lowest first pair.
 pub const MAX_FINGERS: usize = 16;
@@ -68,7 +69,8 @@ struct Step {
 /// The remembered pairs.
 #[derive(Default)]
 pub struct Memo {
-    pairs: SortedMap<Pair, Known>,
+    /// Boxed, so that making room in the map moves pointers, not states.
+    pairs: SortedMap<Pair, Box<Known>>,
     /// Each block of a remembered pair, and that pair.
     blocks: SortedMap<ll::lfs_block_t, Pair>,
     /// Runs of remembered pairs along directories' chains, by their first pair.
@@ -153,7 +155,7 @@ impl Memo {
         if self.pairs.len() >= MAX_PAIRS {
             self.clear();
         }
-        self.pairs.insert(pair, Known { dir, max: max.map(Rc::from), at: None, hits: Vec::new() });
+        self.pairs.insert(pair, Box::new(Known { dir, max: max.map(Rc::from), at: None, hits: Vec::new() }));
         self.blocks.insert(pair[0], pair);
         self.blocks.insert(pair[1], pair);
     }

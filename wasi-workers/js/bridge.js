@@ -162,10 +162,10 @@ const MAX_NS = 2 ** 64 - 2 ** 11;
 
 /**
  * `clock_time_get` of the realtime (0) or monotonic (1) clock for the guest of host `h`,
- * as its thunk calls it (scripts/thunk-wat.mjs): reads the clock and writes the time at
+ * as its guest's functions call it (pool.js): reads the clock and writes the time at
  * `ptr` in the guest's memory, a little-endian u64 of nanoseconds; 0, or `EFAULT` when
  * the result does not fit. One call into JS and none into our module: the least a host in
- * JS can do for it. It is the host's own function, as the thunk is, and touches nothing
+ * JS can do for it. It is the host's own function, as the guest's are, and touches nothing
  * but the clock and the guest's memory; once the host has closed or the guest's run has
  * ended, it traps as the module does.
  */

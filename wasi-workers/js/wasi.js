@@ -1,7 +1,7 @@
 // The WASI class: a superset of @cloudflare/workers-wasi's API and of node:wasi's. Each
 // WASI object runs on an instance of our module of its own while it is open (a closed
-// host's instance serves a later one: pool.js), and its guest imports the host's thunk,
-// which calls into that instance with no JS frame in between.
+// host's instance serves a later one: pool.js), and its guest imports functions of the
+// host's own, which call into that instance with the host's generation.
 
 import { ERRNO_NAMES } from './abi.js';
 import { HAS_JSPI, ProcessExit } from './bridge.js';
@@ -474,8 +474,8 @@ export class WASI {
       // Nothing of ours is on the stack now: whatever a cut-short call left goes.
       ex.__stack_pointer.value = stackTop;
     }
-    // A guest whose host was closed outside its calls is ended by its thunk's trap,
-    // which the module does not see.
+    // A guest whose host was closed outside its calls is ended by the trap of the
+    // instance (or of clockFor), which the module does not see.
     const end = ex.host_end() === END_RUNNING && this.#closedWhileRunning && failure !== null ? END_CLOSED : ex.host_end();
     const code = ex.host_exit_code();
     this.#running = false;
