@@ -56,7 +56,7 @@ class Slot {
  * `host_begin`), and `call(i)`, which gives function `i` (witx order) of the 46 its guest
  * imports: its own, which no other host's guest has. A thunk (an instance of thunk.wasm)
  * when the guest runs under JSPI (`jspi`); else JS functions, which cost V8 far less to
- * make than an instance (a host without a guest: 5 µs rather than 19 in Node 20) and a
+ * make than an instance (a host without a guest: 6 µs rather than 19 in Node 20) and a
  * few nanoseconds more per call. */
 export function acquire(h, jspi) {
   const slot = idle.pop() ?? new Slot();
@@ -76,8 +76,8 @@ const CLOCK_TIME_GET = SYSCALLS.findIndex(([name]) => name === 'clock_time_get')
 /** Function `i` for the guest of the host of generation `mine`: calls the module's
  * export for it (`wasi_NAME`, src/syscalls.rs) with `mine` first, as the thunk does; the
  * realtime and monotonic clocks are read by `clock` (bridge.js `clockFor`). One arrow
- * per number of arguments: V8 calls these from wasm as fast as a direct call, and a rest
- * parameter would make an array per call. */
+ * per number of arguments: V8 calls these from wasm in about 10 ns, and a rest parameter
+ * would make an array per call. */
 function ownFunction(ex, mine, clock, i) {
   const [name, params] = SYSCALLS[i];
   const f = ex[`wasi_${name}`];
