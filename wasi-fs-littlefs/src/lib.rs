@@ -43,13 +43,14 @@
 //! fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
 //! to 2 GiB), at most 16 littlefs files kept open (4.3 KiB each), a 16 KiB copy buffer,
 //! 2048 cached nodes (~170 bytes each plus their names), 4 directory listings in
-//! progress (their names) and 4096 remembered metadata pairs (~150 bytes each plus 5
-//! names: 0.6 MiB for short names). Beyond that it grows only with what the guest holds: a littlefs
+//! progress (their names) and the memo of metadata pairs (at most 4096, with at most
+//! 256 KiB of names: about 1 MiB). Beyond that it grows only with what the guest holds: a littlefs
 //! file (4.3 KiB) for each file unlinked while an fd holds it, and the nodes of the
 //! directories above each open fd. `tests/memory_use.rs` runs hostile sequences (create,
 //! list and unlink in a loop; 3,000 lookups of missing names; nesting; 500 fds; a full
-//! disk) and checks `C + 16·C/B + 1 MiB` (the most it measured over `C`: 0.58 MiB), not
-//! counting the allocator's own few bytes per allocation (per block, ~0.3%).
+//! disk; 1,500 directories of 255-byte names looked up and into) and checks
+//! `C + 16·C/B + 2 MiB` (the most it measured over `C`: 0.58 MiB; the memo's 1 MiB is the
+//! rest), not counting the allocator's own few bytes per allocation (per block, ~0.3%).
 //!
 //! # Limits
 //!

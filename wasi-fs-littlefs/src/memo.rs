@@ -19,8 +19,9 @@
 //!
 //! The memo is a cache of what a fetch computes from a pair's blocks, and littlefs tells
 //! it before it programs or erases a block, so a remembered pair is always what fetching
-//! it again would give. At most [`MAX_PAIRS`] are kept, with their greatest names (at most
-//! 255 bytes each), in at most [`MAX_FINGERS`] fingers.
+//! it again would give. At most [`MAX_PAIRS`] are kept, in at most [`MAX_FINGERS`]
+//! fingers, holding at most [`MAX_NAME_BYTES`] of names: about 1 MiB at most (~190 bytes
+//! a pair besides its names).
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -42,6 +43,10 @@ pub const MAX_FINGERS: usize = 16;
 /// The most names remembered as found in a pair; a new one past it replaces the oldest.
 pub const MAX_HITS: usize = 4;
 
+/// The most bytes of names held (greatest names and found names): past it a found name
+/// is not remembered, and a pair makes the memo start again, empty.
+pub const MAX_NAME_BYTES: usize = 256 * 1024;
+
 /// A pair as littlefs asked for it (the order matters to a fetch).
 type Pair = [ll::lfs_block_t; 2];
 
@@ -60,6 +65,13 @@ struct Known {
     hits: Vec<(Name, i32)>,
 }
 
+impl Known {
+    /// The bytes of names it holds.
+    fn name_bytes(&self) -> usize {
+        self.max.as_ref().map_or(0, |m| m.len()) + self.hits.iter().map(|h| h.0.len()).sum::<usize>()
+    }
+}
+
 /// A pair of a finger, and the greatest name of it and the pairs before it.
 struct Step {
     pair: Pair,
@@ -75,6 +87,8 @@ pub struct Memo {
     blocks: SortedMap<ll::lfs_block_t, Pair>,
     /// Runs of remembered pairs along directories' chains, by their first pair.
     fingers: SortedMap<Pair, Vec<Step>>,
+    /// The bytes of names the pairs hold (`Known::name_bytes`).
+    name_bytes: usize,
 }
 
 /// littlefs's order of names (`lfs_memo_cmp`).
@@ -127,8 +141,11 @@ impl Memo {
 
     fn forget_block(&mut self, block: ll::lfs_block_t) {
         if let Some(pair) = self.blocks.remove(&block) {
-            if let Some((head, i)) = self.pairs.remove(&pair).and_then(|k| k.at) {
-                self.cut(head, i);
+            if let Some(known) = self.pairs.remove(&pair) {
+                self.name_bytes -= known.name_bytes();
+                if let Some((head, i)) = known.at {
+                    self.cut(head, i);
+                }
             }
             // The pair's other block (gone already when both are the same block).
             self.blocks.remove(&pair[(pair[0] == block) as usize]);
@@ -152,12 +169,29 @@ impl Memo {
         // A block is in one remembered pair at most (a damaged image may link it twice).
         self.forget_block(pair[0]);
         self.forget_block(pair[1]);
-        if self.pairs.len() >= MAX_PAIRS {
+        let bytes = max.map_or(0, <[u8]>::len);
+        if self.pairs.len() >= MAX_PAIRS || self.name_bytes + bytes > MAX_NAME_BYTES {
             self.clear();
         }
+        self.name_bytes += bytes;
         self.pairs.insert(pair, Box::new(Known { dir, max: max.map(Rc::from), at: None, hits: Vec::new() }));
         self.blocks.insert(pair[0], pair);
         self.blocks.insert(pair[1], pair);
+    }
+
+    /// Remembers that a fetch of `pair` looking for `name` found it as `tag`.
+    fn found(&mut self, pair: Pair, name: &[u8], tag: i32) {
+        let Some(known) = self.pairs.get_mut(&pair) else { return };
+        if let Some(i) = known.hits.iter().position(|h| *h.0 == *name) {
+            self.name_bytes -= known.hits.remove(i).0.len();
+        } else if self.name_bytes + name.len() > MAX_NAME_BYTES {
+            return;
+        }
+        if known.hits.len() >= MAX_HITS {
+            self.name_bytes -= known.hits.remove(0).0.len();
+        }
+        self.name_bytes += name.len();
+        known.hits.push((Rc::from(name), tag));
     }
 
     /// The state of the last of the remembered pairs from `start` on, along the
@@ -257,16 +291,7 @@ unsafe extern "C" fn found(
     tag: i32,
 ) {
     // SAFETY: as in `hit`.
-    unsafe {
-        let memo = &mut *(ctx as *mut Memo);
-        let Some(known) = memo.pairs.get_mut(&pair_at(pair)) else { return };
-        let name = slice::from_raw_parts(name, len as usize);
-        known.hits.retain(|h| *h.0 != *name);
-        if known.hits.len() >= MAX_HITS {
-            known.hits.remove(0);
-        }
-        known.hits.push((Rc::from(name), tag));
-    }
+    unsafe { (*(ctx as *mut Memo)).found(pair_at(pair), slice::from_raw_parts(name, len as usize), tag) }
 }
 
 /// Reads a pair littlefs passes.
@@ -481,6 +506,26 @@ mod tests {
         m.forget_block(2);
         m.keep([2, 3], dir(5), Some(b"z"));
         assert_eq!(hit_of(&mut m, [2, 3], b"e"), None, "forgotten with the pair");
+    }
+
+    #[test]
+    fn names_held_are_bounded() {
+        let mut m = Memo::default();
+        let long = [b'n'; 255];
+        let mut kept = 0u32;
+        while m.pairs.len() as u32 == kept {
+            m.keep([2 * kept, 2 * kept + 1], dir(1), Some(&long));
+            kept += 1;
+        }
+        assert_eq!(kept as usize, MAX_NAME_BYTES / 255 + 1, "the pair past the budget started the memo again");
+        assert_eq!((m.len(), m.name_bytes), (1, 255));
+        let last = [2 * (kept - 1), 2 * (kept - 1) + 1];
+        for i in 0..10u8 {
+            find(&mut m, last, &[i; 200], 1);
+        }
+        assert_eq!(m.name_bytes, 255 + MAX_HITS * 200, "the oldest found names went");
+        m.forget_block(last[0]);
+        assert_eq!(m.name_bytes, 0);
     }
 
     #[test]
