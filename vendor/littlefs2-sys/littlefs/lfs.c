@@ -1722,10 +1722,24 @@ static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
     return tag;
 }
 
+// Not littlefs's: whether `path` holds two dots in a row (strstr is not in every libc
+// this is built with).
+static bool lfs_path_has_dotdot(const char *path) {
+    for (; *path; path++) {
+        if (path[0] == '.' && path[1] == '.') {
+            return true;
+        }
+    }
+    return false;
+}
+
 static lfs_stag_t lfs_dir_find(lfs_t *lfs, lfs_mdir_t *dir,
         const char **path, uint16_t *id) {
     // we reduce path to a single name if we can find it
     const char *name = *path;
+    // (not littlefs's: whether any name can be '..', looked for once rather than in
+    // the rest of the path at each name, which made a lookup quadratic in the depth)
+    const bool dotdot = lfs_path_has_dotdot(name);
     if (id) {
         *id = 0x3ff;
     }
@@ -1752,7 +1766,7 @@ nextname:
         const char *suffix = name + namelen;
         lfs_size_t sufflen;
         int depth = 1;
-        while (true) {
+        while (dotdot) {
             suffix += strspn(suffix, "/");
             sufflen = strcspn(suffix, "/");
             if (sufflen == 0) {
@@ -1796,8 +1810,8 @@ nextname:
         }
 
         // find entry matching name
-        // are we last name?
-        uint16_t *lastid = (strchr(name, '/') == NULL) ? id : NULL;
+        // are we last name? (namelen ends at a '/' or at the end)
+        uint16_t *lastid = (name[namelen] == '\0') ? id : NULL;
         while (true) {
             tag = lfs_dir_find_in(lfs, dir, name, namelen, lastid);
             if (tag < 0) {
