@@ -1610,24 +1610,40 @@ static int lfs_dir_find_match(void *data,
     return LFS_CMP_EQ;
 }
 
-// Not littlefs's (see lfs_memo_t): lfs_dir_find_match's order of names, as an
-// LFS_CMP_* result.
-static int lfs_name_cmp(const uint8_t *a, lfs_size_t alen,
+// Not littlefs's (see lfs_memo_t): lfs_dir_find_match's order of names.
+int lfs_memo_cmp(const uint8_t *a, lfs_size_t alen,
         const uint8_t *b, lfs_size_t blen) {
     int res = memcmp(a, b, lfs_min(alen, blen));
     if (res) {
-        return res < 0 ? LFS_CMP_LT : LFS_CMP_GT;
+        return res < 0 ? -1 : 1;
     }
     if (alen == blen) {
-        return LFS_CMP_EQ;
+        return 0;
     }
-    return alen > blen ? LFS_CMP_LT : LFS_CMP_GT;
+    return alen > blen ? -1 : 1;
 }
 
-int lfs_memo_cmp(const uint8_t *a, lfs_size_t alen,
-        const uint8_t *b, lfs_size_t blen) {
-    int res = lfs_name_cmp(a, alen, b, blen);
-    return res == LFS_CMP_LT ? -1 : res == LFS_CMP_GT;
+// The greatest of the names noted (by lfs_memo_cmp), as the memo keeps it.
+struct lfs_memo_max {
+    bool named;
+    lfs_size_t len;
+    uint8_t max[LFS_NAME_MAX];
+};
+
+// Notes name[0..len), at most LFS_NAME_MAX bytes.
+static void lfs_memo_note(struct lfs_memo_max *m,
+        const uint8_t *name, lfs_size_t len) {
+    if (!m->named || lfs_memo_cmp(name, len, m->max, m->len) > 0) {
+        memcpy(m->max, name, len);
+        m->len = len;
+        m->named = true;
+    }
+}
+
+// Gives the memo what fetching `pair` gave *dir, with the greatest name noted in m.
+static void lfs_memo_keep(lfs_t *lfs, const lfs_block_t pair[2],
+        const lfs_mdir_t *dir, const struct lfs_memo_max *m) {
+    lfs->memo.keep(lfs->memo.ctx, pair, dir, m->named ? m->max : NULL, m->len);
 }
 
 // What lfs_dir_find learns of a pair it fetches: the greatest of its names.
@@ -1635,9 +1651,7 @@ struct lfs_dir_find_memo {
     struct lfs_dir_find_match match;
     // every name tag was read (a name past LFS_NAME_MAX is not)
     bool ok;
-    bool named;
-    lfs_size_t len;
-    uint8_t max[LFS_NAME_MAX];
+    struct lfs_memo_max max;
 };
 
 // lfs_dir_find_match, taking note of each name it is shown. The fetch calls it for
@@ -1656,11 +1670,8 @@ static int lfs_dir_find_memo_match(void *data,
                 NULL, &lfs->rcache, len,
                 disk->block, disk->off, name, len)) {
             memo->ok = false;
-        } else if (!memo->named || lfs_name_cmp(
-                name, len, memo->max, memo->len) == LFS_CMP_GT) {
-            memcpy(memo->max, name, len);
-            memo->len = len;
-            memo->named = true;
+        } else {
+            lfs_memo_note(&memo->max, name, len);
         }
     }
     return lfs_dir_find_match(&memo->match, tag, buffer);
@@ -1705,15 +1716,14 @@ static lfs_stag_t lfs_dir_find_in(lfs_t *lfs, lfs_mdir_t *dir,
     }
 
     struct lfs_dir_find_memo memo = {
-            .match = {lfs, name, namelen}, .ok = !remembered, .named = false};
+            .match = {lfs, name, namelen}, .ok = !remembered, .max.named = false};
     tag = lfs_dir_fetchmatch(lfs, dir, pair,
             LFS_MKTAG(0x780, 0, 0),
             LFS_MKTAG(LFS_TYPE_NAME, 0, namelen),
             id, lfs_dir_find_memo_match, &memo);
     // LFS_ERR_NOENT: a fetch that found a greater name
     if ((tag >= 0 || tag == LFS_ERR_NOENT) && memo.ok) {
-        lfs->memo.keep(lfs->memo.ctx, pair, dir,
-                memo.named ? memo.max : NULL, memo.len);
+        lfs_memo_keep(lfs, pair, dir, &memo.max);
     }
     if (tag > 0 && !lfs_gstate_hasmovehere(&lfs->gdisk, dir->pair)) {
         lfs->memo.found(lfs->memo.ctx, pair,
@@ -2496,9 +2506,7 @@ static int lfs_dir_splittingcompact(lfs_t *lfs, lfs_mdir_t *dir,
 struct lfs_memo_prior {
     bool found;
     lfs_block_t key[2];
-    bool named;
-    lfs_size_t len;
-    uint8_t max[LFS_NAME_MAX];
+    struct lfs_memo_max max;
 };
 
 static bool lfs_mdir_eq(const lfs_mdir_t *a, const lfs_mdir_t *b) {
@@ -2523,10 +2531,10 @@ static void lfs_memo_before(lfs_t *lfs, const lfs_mdir_t *dir,
             prior->found = true;
             prior->key[0] = key[0];
             prior->key[1] = key[1];
-            prior->named = max != NULL;
-            prior->len = max ? len : 0;
+            prior->max.named = false;
+            prior->max.len = 0;
             if (max) {
-                memcpy(prior->max, max, len);
+                lfs_memo_note(&prior->max, max, len);
             }
             return;
         }
@@ -2549,15 +2557,9 @@ static void lfs_memo_after(lfs_t *lfs, struct lfs_memo_prior *prior,
         if (len > LFS_NAME_MAX) {
             return;
         }
-        if (!prior->named || lfs_name_cmp(attrs[i].buffer, len,
-                prior->max, prior->len) == LFS_CMP_GT) {
-            memcpy(prior->max, attrs[i].buffer, len);
-            prior->len = len;
-            prior->named = true;
-        }
+        lfs_memo_note(&prior->max, attrs[i].buffer, len);
     }
-    lfs->memo.keep(lfs->memo.ctx, prior->key, dir,
-            prior->named ? prior->max : NULL, prior->len);
+    lfs_memo_keep(lfs, prior->key, dir, &prior->max);
 }
 
 static int lfs_dir_relocatingcommit(lfs_t *lfs, lfs_mdir_t *dir,
