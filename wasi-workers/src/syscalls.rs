@@ -62,15 +62,18 @@ macro_rules! dispatch {
         pub extern "C" fn syscall(
             n: u32, caller: f64, a0: u64, a1: u64, a2: u64, a3: u64, a4: u64, a5: u64, a6: u64, a7: u64, a8: u64,
         ) -> u32 {
-            owned_by(caller);
             let args: [u64; ARGS] = [a0, a1, a2, a3, a4, a5, a6, a7, a8];
             match n {
+                // Each checks its caller first.
                 $(n if n == Function::$name as u32 => {
                     let mut _next = 0;
                     $(let $p = args[_next] as $t; _next += 1;)*
                     $name(caller, $($p),*)
                 })*
-                _ => u32::from(wasi_core::Errno::NOSYS.raw()),
+                _ => {
+                    owned_by(caller);
+                    u32::from(wasi_core::Errno::NOSYS.raw())
+                }
             }
         }
 
