@@ -24,9 +24,14 @@ const SMALL = 32;
 /** How many views of memory a bridge keeps for copies (a power of two). */
 const VIEWS = 8;
 
+/** A view of no memory, which every access falls outside: one for all bridges, since V8
+ * takes as long to make one as a host's other set-up calls. */
+const EMPTY = new Uint8Array(0);
+
 /**
- * The imports for one instance of our module, and `bind(h)`, which gives them the host
- * that now runs on it (null while none does: see pool.js). `h` holds `memory` (the
+ * The imports for one instance of our module, `bind(h)`, which gives them the host that
+ * now runs on it (null while none does: see pool.js), and `own(end)`, a view of the
+ * instance's memory (of the bound host's `own`) up to `end` at least. `h` holds `memory` (the
  * guest's, once known: null before start() unless the guest imports it), `own` (our
  * instance's memory), `now(id)` (ns, a whole number), `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
  * for JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
@@ -38,8 +43,8 @@ const VIEWS = 8;
  */
 export function bridge() {
   let h = null;
-  let guest = new Uint8Array(0);
-  let own = new Uint8Array(0);
+  let guest = EMPTY;
+  let own = EMPTY;
 
   // A memory that grows detaches its old buffer, whose views then have length 0: so a
   // cached view is remade only when an access falls outside it, and the fast path never
@@ -86,10 +91,12 @@ export function bridge() {
 
   const bind = (host) => {
     h = host;
-    guest = new Uint8Array(0);
-    own = new Uint8Array(0);
-    froms.fill(null);
-    fromViews.fill(null);
+    guest = EMPTY;
+    own = EMPTY;
+    for (let i = 0; i < VIEWS; i++) {
+      froms[i] = null;
+      fromViews[i] = null;
+    }
   };
   const imports = {
     host: {
@@ -152,7 +159,7 @@ export function bridge() {
       },
     },
   };
-  return { imports, bind };
+  return { imports, bind, own: ownFor };
 }
 
 /** `EFAULT` (wasi_abi::Errno). */
