@@ -30,16 +30,11 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * The imports for one instance of our module, `bind(h)`, which gives them the host that
- * now runs on it (null while none does: see pool.js), and `own(end)`, a view of the
- * instance's memory (of the bound host's `own`) up to `end` at least. `h` holds `memory` (the
- * guest's, once known: null before start() unless the guest imports it), `own` (our
- * instance's memory), `now(id)` (ns, a whole number), `sleep(ns)` (virtual), `wait(ns)` (a promise: real time,
- * for JSPI), `random(bytes)`, `output(fd, bytes)` (0, 1 when the stream is backed up, or
- * false), `outputReady(fd)`, `stdin` (a StdinQueue, for runs under JSPI), `callbacks` (how
- * many embedder callbacks are running) and `wake` (a promise that settles when the host is
- * closed, ending any wait). Views are cached and remade only when a memory has grown (its
- * buffer changed), and dropped by `bind`: a view of one host's guest never serves the next.
- * Addresses arrive as signed i32: `>>> 0` makes them unsigned.
+ * now runs on it (a `Host` of host.js; null while none does: see pool.js), and
+ * `own(end)`, a view of the instance's memory up to `end` at least. Views are cached and
+ * remade only when a memory has grown (its buffer changed), and dropped by `bind`: a view
+ * of one host's guest never serves the next. Addresses arrive as signed i32: `>>> 0`
+ * makes them unsigned.
  */
 export function bridge() {
   let h = null;
@@ -87,7 +82,7 @@ export function bridge() {
     }
   }
   /** A wait that ends early when the host is closed. */
-  const wait = (promise) => Promise.race([promise, h.wake]);
+  const wait = (promise) => Promise.race([promise, h.closing()]);
 
   const bind = (host) => {
     h = host;

@@ -9,20 +9,36 @@ const NUMBERS = new Map(NAMES.map((name, i) => [name, i]));
 
 /** The import object of the functions `call(i)` gives (witx order). */
 export function guestImports(call) {
-  const target = {};
-  const take = (key) => {
-    if (NUMBERS.has(key) && !Object.hasOwn(target, key)) target[key] = call(NUMBERS.get(key));
-  };
-  return new Proxy(target, {
-    get(t, key, receiver) {
-      take(key);
-      return Reflect.get(t, key, receiver);
-    },
-    has: (t, key) => NUMBERS.has(key) || Reflect.has(t, key),
-    ownKeys: (t) => [...NAMES, ...Reflect.ownKeys(t).filter((key) => !NUMBERS.has(key))],
-    getOwnPropertyDescriptor(t, key) {
-      take(key);
-      return Reflect.getOwnPropertyDescriptor(t, key);
-    },
-  });
+  return new Proxy({}, new Lazy(call));
+}
+
+/** The proxy's handler. A class, not an object literal, as everything made per host is
+ * (see host.js). */
+class Lazy {
+  constructor(call) {
+    this.call = call;
+  }
+
+  /** Makes function `key` on `target` if it is one of the 46 and not there yet. */
+  take(target, key) {
+    if (NUMBERS.has(key) && !Object.hasOwn(target, key)) target[key] = this.call(NUMBERS.get(key));
+  }
+
+  get(target, key, receiver) {
+    this.take(target, key);
+    return Reflect.get(target, key, receiver);
+  }
+
+  has(target, key) {
+    return NUMBERS.has(key) || Reflect.has(target, key);
+  }
+
+  ownKeys(target) {
+    return [...NAMES, ...Reflect.ownKeys(target).filter((key) => !NUMBERS.has(key))];
+  }
+
+  getOwnPropertyDescriptor(target, key) {
+    this.take(target, key);
+    return Reflect.getOwnPropertyDescriptor(target, key);
+  }
 }

@@ -65,9 +65,19 @@ export function acquire(h, jspi) {
   const clock = clockFor(h);
   if (jspi) {
     const { calls } = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine, clock } }).exports;
-    return { slot, generation: mine, call: (i) => calls.get(i) };
+    return new Lease(slot, mine, (i) => calls.get(i));
   }
-  return { slot, generation: mine, call: (i) => ownFunction(slot.ex, mine, clock, i) };
+  return new Lease(slot, mine, (i) => ownFunction(slot.ex, mine, clock, i));
+}
+
+/** What `acquire` gives. A class, not an object literal, as everything made per host is
+ * (see host.js). */
+class Lease {
+  constructor(slot, generation, call) {
+    this.slot = slot;
+    this.generation = generation;
+    this.call = call;
+  }
 }
 
 /** `clock_time_get`'s place in witx order. */

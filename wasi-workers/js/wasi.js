@@ -5,9 +5,9 @@
 
 import { ERRNO_NAMES } from './abi.js';
 import { HAS_JSPI, ProcessExit } from './bridge.js';
+import { Host } from './host.js';
 import { guestImports } from './imports.js';
 import { acquire, release } from './pool.js';
-import { defaultRandom } from './random.js';
 import { StdinQueue } from './stdin.js';
 import { readTar, writeEntries, writeTar } from './tar.js';
 
@@ -48,9 +48,6 @@ const MAX_MOUNTED_BYTES = 3 * 1024 * 1024 * 1024;
 
 /** The largest file `readFile` returns whole; larger ones are read a range at a time. */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;
-
-/** The longest a timer may be set for (setTimeout's limit: longer fires at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -100,8 +97,8 @@ export function check(cond, message) {
 /** Checks a file path given to writeFile, readFile or as a `files` key: relative to its
  * mount, no NUL, no `..`, names of at most 255 bytes. */
 export function checkPath(what, path) {
-  check(typeof path === 'string', () => `${what} must be a string`);
-  const quoted = () => `${what} ${JSON.stringify(path)}`;
+  check(typeof path === 'string', () => `${textOf(what)} must be a string`);
+  const quoted = () => `${textOf(what)} ${JSON.stringify(path)}`;
   check(!path.includes('\0'), () => `${quoted()} contains a NUL character`);
   const parts = path.split('/');
   check(!parts.includes('..'), () => `${quoted()} has a '..' component`);
@@ -132,30 +129,24 @@ async function readAll(stdin) {
   return all;
 }
 
-/** An output target: a WritableStream (written as the guest writes; `write` answers 1
- * when its queue is full, `ready()` resolves when it has room, and `close()` returns a
- * promise), a function, or nothing. `guard` marks the embedder's code running. */
-function sink(name, target, guard) {
-  if (target === undefined || target === null) return { write() {}, async ready() {}, close() {} };
-  if (typeof target === 'function') return { write: guard((b) => (target(b) === false ? false : 0)), async ready() {}, close() {} };
-  check(typeof target.getWriter === 'function', `${name} must be a WritableStream or a function`);
-  const writer = target.getWriter();
-  return {
-    // A stream's underlying sink may run inside write(): the embedder's code.
-    write: guard((bytes) => {
-      writer.write(bytes).catch(() => {});
-      return writer.desiredSize !== null && writer.desiredSize <= 0 ? 1 : 0;
-    }),
-    async ready() {
-      await writer.ready.catch(() => {});
-    },
-    async close() {
-      await writer.close().catch(() => {});
-    },
-  };
+/** A mount as the options give it: a guest path, files to write there, its backend, the
+ * capacity, a littlefs disk's block size (0: the default) or image, and a tar archive (a
+ * stream, or read: see tarOf). A class, not an object literal, as everything made per
+ * host is (see host.js). */
+class Mount {
+  constructor(path, readOnly = false, files = {}, backend = MEMORY, capacity = DEFAULT_CAPACITY[backend], blockSize = 0, image = undefined, tar = undefined) {
+    this.path = path;
+    this.readOnly = readOnly;
+    this.files = files;
+    this.backend = backend;
+    this.capacity = capacity;
+    this.blockSize = blockSize;
+    this.image = image;
+    this.tar = tar;
+  }
 }
 
-/** Normalises the mount options to [{ path, readOnly, files, backend, capacity, image }]. */
+/** Normalises the mount options to Mounts. */
 function mountsOf(options) {
   const mounts = [];
   if (options.mounts !== undefined) {
@@ -172,19 +163,19 @@ function mountsOf(options) {
       check(backend === LITTLEFS || m.image === undefined, () => `${at}: an image is for the littlefs backend`);
       check(m.blockSize === undefined || (Number.isInteger(m.blockSize) && m.blockSize > 0 && backend === LITTLEFS && m.image === undefined), () => `${at}.blockSize must be a positive whole number of bytes, for a new littlefs disk`);
       const capacity = m.image !== undefined ? m.image.byteLength : (m.capacity ?? DEFAULT_CAPACITY[backend]);
-      for (const path of Object.keys(m.files ?? {})) checkPath(`${at}.files: the path`, path);
-      mounts.push({ path: m.path, readOnly: !!m.readOnly, files: m.files ?? {}, backend, capacity, blockSize: m.blockSize ?? 0, image: m.image, tar: tarOf(at, m.tar, capacity) });
+      for (const path of Object.keys(m.files ?? {})) checkPath(() => `${at}.files: the path`, path);
+      mounts.push(new Mount(m.path, !!m.readOnly, m.files, backend, capacity, m.blockSize, m.image, tarOf(at, m.tar, capacity)));
     }
   }
   if (options.preopens !== undefined) {
     const list = Array.isArray(options.preopens) ? options.preopens : typeof options.preopens === 'object' ? Object.keys(options.preopens) : null;
     check(list !== null && list.every((p) => typeof p === 'string' && p.length > 0 && !p.includes('\0')), 'options.preopens must be an array of guest paths without NUL (or an object keyed by them)');
-    for (const path of list) mounts.push({ path, readOnly: false, files: {}, backend: MEMORY, capacity: DEFAULT_CAPACITY[MEMORY] });
+    for (const path of list) mounts.push(new Mount(path));
   }
   if (options.fs !== undefined) {
     check(typeof options.fs === 'object' && options.fs !== null, 'options.fs must be an object of path -> contents');
     for (const path of Object.keys(options.fs)) checkPath('options.fs: the path', path);
-    if (mounts.length === 0) mounts.push({ path: '/', readOnly: false, files: {}, backend: MEMORY, capacity: DEFAULT_CAPACITY[MEMORY] });
+    if (mounts.length === 0) mounts.push(new Mount('/'));
     mounts[0].files = { ...mounts[0].files, ...options.fs };
   }
   const total = mounts.reduce((sum, m) => sum + m.capacity, 0);
@@ -200,18 +191,9 @@ function tarOf(at, tar, capacity) {
   return readTar(bytesOf(`${at}.tar`, tar), `${at}.tar`, capacity);
 }
 
-/** The clocks in ns, whole numbers (performance.now() has fractions of a ns), moved on by
- * virtual sleeps (`offset.ns`). */
-function defaultNow(offset) {
-  const hasPerformance = typeof performance !== 'undefined';
-  const origin = hasPerformance && performance.timeOrigin ? performance.timeOrigin : Date.now();
-  const mono = hasPerformance ? () => performance.now() : Date.now;
-  return (id) => Math.floor((id === 0 ? origin + mono() : mono()) * 1e6) + offset.ns;
-}
-
-/** A random 53-bit number (exact as a float), from `random`. */
-function seedFrom(random) {
-  random(seedBytes);
+/** A random 53-bit number (exact as a float), from the host's random source. */
+function seedFrom(host) {
+  host.random(seedBytes);
   return seedView.getUint32(0) * 2 ** 21 + (seedView.getUint32(4) >>> 11);
 }
 
@@ -233,10 +215,6 @@ export class WASI {
   #running = false;
   /** Whether close() came while start() was under way. */
   #closedWhileRunning = false;
-  #stdout;
-  #stderr;
-  /** Ends every wait of the guest: resolved by close(). */
-  #wake;
 
   /** @param {object} [options] */
   constructor(options = {}) {
@@ -269,62 +247,7 @@ export class WASI {
   }
 
   #create() {
-    const o = this.#options;
-    const offset = { ns: 0 };
-    const timers = new Set();
-    let wakeUp;
-    const wake = new Promise((resolve) => {
-      wakeUp = resolve;
-    });
-    this.#wake = () => {
-      for (const t of timers) clearTimeout(t);
-      h.stdin?.cancel();
-      wakeUp();
-    };
-    /** Marks the embedder's code running, so that a call into the host from it is known
-     * to be reentrant (src/calls.rs). */
-    const guard = (f) => (...args) => {
-      h.callbacks++;
-      try {
-        return f(...args);
-      } finally {
-        h.callbacks--;
-      }
-    };
-    const timer = (ms) =>
-      new Promise((resolve) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          resolve();
-        }, ms);
-        timers.add(t);
-      });
-    const h = {
-      memory: o.memory ?? null,
-      own: null,
-      callbacks: 0,
-      wake,
-      now: o.clock ? guard((id) => Number(o.clock.now(id)) + offset.ns) : defaultNow(offset),
-      // Set once the host is closed, and once the guest's run has ended (bridge.js).
-      closed: false,
-      ended: false,
-      sleep: o.clock?.sleep ? guard((ns) => o.clock.sleep(ns)) : (ns) => { offset.ns += ns; },
-      // Under JSPI: real timers until the monotonic clock has moved by `ns` (a timer may
-      // fire before a coarse clock shows it; a long sleep takes several timers); a test's
-      // own clock sleeps its own way.
-      async wait(ns) {
-        if (o.clock) return this.sleep(ns);
-        const until = this.now(1) + ns;
-        for (let left = ns; left > 0; left = until - this.now(1)) await timer(Math.min(Math.ceil(left / 1e6), MAX_TIMER_MS));
-      },
-      random: o.random ? guard(o.random) : defaultRandom,
-      output: (fd, bytes) => (fd === 1 ? this.#stdout : this.#stderr).write(bytes),
-      outputReady: (fd) => (fd === 1 ? this.#stdout : this.#stderr).ready(),
-      stdin: null,
-    };
-    this.#stdout = sink('options.stdout', o.stdout, guard);
-    // One stream for both is common (merged output); a stream can have only one writer.
-    this.#stderr = o.stderr !== undefined && o.stderr === o.stdout ? this.#stdout : sink('options.stderr', o.stderr, guard);
+    const h = new Host(this.#options);
     const { slot, generation, call } = acquire(h, this.jspi);
     const ex = slot.ex;
     h.own = ex.memory;
@@ -368,7 +291,7 @@ export class WASI {
         this.#call(ex.host_mount_littlefs(m.readOnly, m.capacity, m.blockSize), where, got);
       } else {
         this.#put(where, utf8(m.path));
-        this.#call(ex.host_mount_memory(m.readOnly, m.capacity, seedFrom(h.random)), where);
+        this.#call(ex.host_mount_memory(m.readOnly, m.capacity, seedFrom(h)), where);
       }
     }
     this.#call(ex.host_finish(), 'options');
@@ -507,8 +430,11 @@ export class WASI {
       failure = e;
     } finally {
       // Only a stream has anything to wait for: a run's end costs no turn otherwise.
-      for (const out of [this.#stdout, this.#stderr]) {
-        const closing = out.close();
+      const h = this.#host;
+      const closing = h.stdout.close();
+      if (closing) await closing;
+      if (h.stderr !== h.stdout) {
+        const closing = h.stderr.close();
         if (closing) await closing;
       }
       // Nothing of ours is on the stack now: whatever a cut-short call left goes.
@@ -609,9 +535,8 @@ export class WASI {
   close() {
     if (this.#ex === null) return;
     this.#ex.host_close();
-    this.#host.closed = true;
+    this.#host.close();
     this.#ex = null;
-    this.#wake();
     if (this.#running) this.#closedWhileRunning = true;
     else this.#giveBack();
   }
