@@ -49,6 +49,8 @@ class Slot {
     this.ex = new WebAssembly.Instance(modules.host, this.bridge.imports).exports;
     /** The stack pointer before any call: put back after a call cut short, and between hosts. */
     this.stackTop = this.ex.__stack_pointer.value;
+    /** The typed exports for the 46 functions (`wasi_NAME`), in witx order. */
+    this.typed = SYSCALLS.map(([name]) => this.ex[`wasi_${name}`]);
   }
 }
 
@@ -67,7 +69,7 @@ export function acquire(h, jspi) {
     const { calls } = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine, clock } }).exports;
     return new Lease(slot, mine, (i) => calls.get(i));
   }
-  return new Lease(slot, mine, (i) => ownFunction(slot.ex, mine, clock, i));
+  return new Lease(slot, mine, (i) => ownFunction(slot.typed[i], mine, clock, i));
 }
 
 /** What `acquire` gives. A class, not an object literal, as everything made per host is
@@ -83,16 +85,17 @@ class Lease {
 /** `clock_time_get`'s place in witx order. */
 const CLOCK_TIME_GET = SYSCALLS.findIndex(([name]) => name === 'clock_time_get');
 
-/** Function `i` for the guest of the host of generation `mine`: calls the module's
- * export for it (`wasi_NAME`, src/syscalls.rs) with `mine` first, as the thunk does; the
+/** How many parameters each of the 46 has, in witx order. */
+const ARITY = SYSCALLS.map(([, params]) => params.length);
+
+/** Function `i` for the guest of the host of generation `mine`: calls `f`, the module's
+ * export for it (`wasi_NAME`, src/syscalls.rs), with `mine` first, as the thunk does; the
  * realtime and monotonic clocks are read by `clock` (bridge.js `clockFor`). One arrow
  * per number of arguments: V8 calls these from wasm in about 10 ns, and a rest parameter
  * would make an array per call. */
-function ownFunction(ex, mine, clock, i) {
-  const [name, params] = SYSCALLS[i];
-  const f = ex[`wasi_${name}`];
+function ownFunction(f, mine, clock, i) {
   if (i === CLOCK_TIME_GET) return (id, precision, time) => (id >>> 0 < 2 ? clock(id, time) : f(mine, id, precision, time));
-  switch (params.length) {
+  switch (ARITY[i]) {
     case 0: return () => f(mine);
     case 1: return (a) => f(mine, a);
     case 2: return (a, b) => f(mine, a, b);
