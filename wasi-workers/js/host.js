@@ -1,11 +1,19 @@
 // What a host's bridge (bridge.js) reads and calls: the guest's memory, the clocks,
 // randomness, output, stdin, and what ends the guest's waits once the host is closed.
 //
-// Classes, not object literals, for everything made per host: V8 moves the objects of a
-// literal it has seen survive collections into the old generation as they are made
-// ("allocation-site pretenuring"), and a host made there keeps every young object it
-// points to alive until a full collection. Hosts made back to back then fill the old
-// generation: in Node 20, host set-up went from 2.6 to 7 µs in most runs.
+// Two rules for everything made per host, here and in wasi.js, pool.js, imports.js and
+// stdin.js, both from what V8 does with objects made in great numbers:
+// - Classes, not object literals. V8 moves the objects of a literal it has seen survive
+//   collections into the old generation as they are made ("allocation-site
+//   pretenuring"), and a host made there keeps every young object it points to alive
+//   until a full collection. Hosts made back to back then fill the old generation: in
+//   Node 20, host set-up went from 2.6 to 7 µs in most runs.
+// - One object of each class kept as long as the class is (a static `#shape`; a module
+//   constant that no function reads is not kept). V8 keeps an object's shape (its map)
+//   only while some object has it, and throws away the optimized code built on a shape
+//   once the shape is collected: after a full collection with no host alive (between
+//   requests), every host function went back to the interpreter, and hosts took 3–4
+//   times as long for the next ~50 ms.
 import { defaultRandom } from './random.js';
 import { check } from './wasi.js';
 
@@ -15,9 +23,52 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Milliseconds of the monotonic clock. */
 const mono = typeof performance !== 'undefined' ? () => performance.now() : Date.now;
 
+/** An output target: a WritableStream (written as the guest writes; `write` answers 1
+ * when its queue is full, `ready()` resolves when it has room, and `close()` returns a
+ * promise), a function, or nothing. */
+class Output {
+  constructor(name, target, host) {
+    this.host = host;
+    this.fn = null;
+    this.writer = null;
+    if (target === undefined || target === null) return;
+    if (typeof target === 'function') {
+      this.fn = target;
+      return;
+    }
+    check(typeof target.getWriter === 'function', () => `${name} must be a WritableStream or a function`);
+    this.writer = target.getWriter();
+  }
+
+  write(bytes) {
+    if (this.fn === null && this.writer === null) return 0;
+    // The embedder's code: a function, or a stream's underlying sink inside write().
+    this.host.callbacks++;
+    try {
+      if (this.fn !== null) return this.fn(bytes) === false ? false : 0;
+      this.writer.write(bytes).catch(() => {});
+      return this.writer.desiredSize !== null && this.writer.desiredSize <= 0 ? 1 : 0;
+    } finally {
+      this.host.callbacks--;
+    }
+  }
+
+  async ready() {
+    if (this.writer !== null) await this.writer.ready.catch(() => {});
+  }
+
+  /** A promise for a stream; nothing to wait for otherwise (a run's end then costs no turn). */
+  close() {
+    return this.writer?.close().catch(() => {});
+  }
+}
+
 /** The state of one host, as its bridge sees it. `callbacks` counts the embedder's
  * callbacks running (a call into the host from one is reentrant: src/calls.rs). */
 export class Host {
+  /** A Host of no host, for its shape and its Outputs' (see the top of this file). */
+  static #shape = new Host({});
+
   /** @param {object} o the host's options, checked */
   constructor(o) {
     /** The guest's memory, once known: null before start() unless the guest imports it. */
@@ -132,45 +183,5 @@ export class Host {
     if (this.timers !== null) for (const t of this.timers) clearTimeout(t);
     this.stdin?.cancel();
     this.wakeUp?.();
-  }
-}
-
-/** An output target: a WritableStream (written as the guest writes; `write` answers 1
- * when its queue is full, `ready()` resolves when it has room, and `close()` returns a
- * promise), a function, or nothing. */
-class Output {
-  constructor(name, target, host) {
-    this.host = host;
-    this.fn = null;
-    this.writer = null;
-    if (target === undefined || target === null) return;
-    if (typeof target === 'function') {
-      this.fn = target;
-      return;
-    }
-    check(typeof target.getWriter === 'function', () => `${name} must be a WritableStream or a function`);
-    this.writer = target.getWriter();
-  }
-
-  write(bytes) {
-    if (this.fn === null && this.writer === null) return 0;
-    // The embedder's code: a function, or a stream's underlying sink inside write().
-    this.host.callbacks++;
-    try {
-      if (this.fn !== null) return this.fn(bytes) === false ? false : 0;
-      this.writer.write(bytes).catch(() => {});
-      return this.writer.desiredSize !== null && this.writer.desiredSize <= 0 ? 1 : 0;
-    } finally {
-      this.host.callbacks--;
-    }
-  }
-
-  async ready() {
-    if (this.writer !== null) await this.writer.ready.catch(() => {});
-  }
-
-  /** A promise for a stream; nothing to wait for otherwise (a run's end then costs no turn). */
-  close() {
-    return this.writer?.close().catch(() => {});
   }
 }

@@ -15,6 +15,9 @@ export function guestImports(call) {
 /** The proxy's handler. A class, not an object literal, as everything made per host is
  * (see host.js). */
 class Lazy {
+  /** A handler of no host, for its shape (see host.js). */
+  static #shape = new Lazy(null);
+
   constructor(call) {
     this.call = call;
   }

@@ -75,6 +75,9 @@ export function acquire(h, jspi) {
 /** What `acquire` gives. A class, not an object literal, as everything made per host is
  * (see host.js). */
 class Lease {
+  /** A Lease of nothing, for its shape (see host.js). */
+  static #shape = new Lease(null, 0, null);
+
   constructor(slot, generation, call) {
     this.slot = slot;
     this.generation = generation;

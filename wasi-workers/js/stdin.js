@@ -8,6 +8,9 @@ const encoder = new TextEncoder();
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class StdinQueue {
+  /** A queue of nothing, for its shape (see host.js): a run under JSPI makes one. */
+  static #shape = new StdinQueue(undefined);
+
   #chunks = [];
   #head = 0;
   #queued = 0;

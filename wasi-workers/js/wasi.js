@@ -134,6 +134,9 @@ async function readAll(stdin) {
  * stream, or read: see tarOf). A class, not an object literal, as everything made per
  * host is (see host.js). */
 class Mount {
+  /** A Mount, for its shape (see host.js). */
+  static #shape = new Mount('/');
+
   constructor(path, readOnly = false, files = {}, backend = MEMORY, capacity = DEFAULT_CAPACITY[backend], blockSize = 0, image = undefined, tar = undefined) {
     this.path = path;
     this.readOnly = readOnly;
@@ -203,7 +206,13 @@ const seedView = new DataView(seedBytes.buffer);
 
 const KNOWN = new Set(['args', 'env', 'preopens', 'fs', 'mounts', 'stdin', 'stdout', 'stderr', 'returnOnExit', 'streamStdio', 'version', 'clock', 'random', 'memory', 'jspi']);
 
+/** The options of the WASI that is made for its shape, with its fields and no host. */
+const NO_HOST = Object.freeze({});
+
 export class WASI {
+  /** A WASI of no host, for its shape (see host.js). */
+  static #shape = new WASI(NO_HOST);
+
   #options;
   #mounts;
   #host = null;
@@ -243,7 +252,8 @@ export class WASI {
     /** Tar entries that were not made ({ mount, path, type }): devices, FIFOs, types
      * the reader does not know. */
     this.tarSkipped = [];
-    this.#create();
+    this.wasiImport = null;
+    if (options !== NO_HOST) this.#create();
   }
 
   #create() {
