@@ -15,7 +15,7 @@ import { peakMemory } from './memory.mjs';
 import { measureWorkerd } from './workerd.mjs';
 import { kB, packageDir, shippedSizes } from './sizes.mjs';
 import { cell, markdown } from './table.mjs';
-import { coldStartBreakdown, PARTS } from './cold-parts.mjs';
+import { coldStartBreakdown, GC, PARTS } from './cold-parts.mjs';
 import { PHASES, scaleCurve } from './scale.mjs';
 import { manyHosts } from './many-hosts.mjs';
 
@@ -87,8 +87,15 @@ out.push(markdown(['workload', 'unit', ...ids], rows(node, ids)));
 out.push('\n## In workerd (Miniflare), ours-memory against @cloudflare/workers-wasi\n');
 out.push(workerd.error ? `✗ not run: ${workerd.error}` : markdown(['workload', 'unit', 'ours-memory', 'cfw'], rows(workerd.results, ['ours-memory', 'cfw'])));
 const us = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
-out.push('\n## Hello-world cold start by part, µs (Node)\n');
-out.push(markdown(['host', ...PARTS, 'total'], ids.map((id) => [id, ...(parts[id].error ? [`✗ ${parts[id].error}`, '', '', '', ''] : [...PARTS, 'total'].map((p) => us(parts[id][p])))])));
+out.push('\n## Hello-world cold start by part, µs (Node), and the collections per 1,000 cold starts\n');
+const partColumns = [...PARTS, 'total'];
+const gcColumns = { minor: 'scavenges', major: 'full GCs', ms: 'GC ms' };
+out.push(
+  markdown(
+    ['host', ...partColumns, ...GC.map((g) => gcColumns[g])],
+    ids.map((id) => [id, ...(parts[id].error ? [`✗ ${parts[id].error}`, ...new Array(partColumns.length + GC.length - 1).fill('')] : [...partColumns.map((p) => us(parts[id][p])), ...GC.map((g) => parts[id][g].toFixed(1))])]),
+  ),
+);
 out.push('\n## One directory of n files: µs per file for create / stat / list / remove (Node)\n');
 out.push(
   markdown(

@@ -2,11 +2,10 @@
 // the workload on a new host and answers {} or { error }.
 import { parentPort, workerData } from 'node:worker_threads';
 import { once } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { hosts } from './hosts/index.mjs';
 import { workloads, configOf } from './workloads.mjs';
 import { prepare, shortReason } from './measure.mjs';
+import { collect } from './gc.mjs';
 
 const { hostId, workloadId, guestBytes, pkgUrl } = workerData;
 const adapter = hosts.find((h) => h.id === hostId);
@@ -16,8 +15,7 @@ try {
   const lib = await adapter.load({ pkgUrl });
   const module = new WebAssembly.Module(guestBytes);
   // Start from a collected heap, so that loading's garbage is not freed (or not) mid-run.
-  setFlagsFromString('--expose-gc');
-  runInNewContext('gc')();
+  collect();
   parentPort.postMessage({});
   await once(parentPort, 'message');
   const prepared = await prepare(adapter, lib, workload, module, configOf(workload));

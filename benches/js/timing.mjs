@@ -1,6 +1,7 @@
 // Choosing n per host and workload, then timing interleaved rounds, with whatever timer
 // runs the ops: in this process (inProcessTimer) or in workerd (workerd.mjs).
 import { configOf, figure } from './workloads.mjs';
+import { collect } from './gc.mjs';
 import { coldStarts, Failure, hostCycles, prepare, shortReason } from './measure.mjs';
 
 /**
@@ -16,9 +17,9 @@ export function inProcessTimer(guests) {
       host.adapter.release?.();
       return ms;
     };
-    if (workload.guest === null) return thenRelease(hostCycles(host.adapter, host.lib, config, n));
+    if (workload.guest === null) return thenRelease(await withCollection(async () => hostCycles(host.adapter, host.lib, config, n)));
     const module = guests[workload.guest].module;
-    if (workload.cold) return thenRelease(await coldStarts(host.adapter, host.lib, module, config, n));
+    if (workload.cold) return thenRelease(await withCollection(() => coldStarts(host.adapter, host.lib, module, config, n)));
     const prepared = await prepare(host.adapter, host.lib, workload, module, config);
     try {
       return prepared.run(n);
@@ -26,6 +27,28 @@ export function inProcessTimer(guests) {
       prepared.close();
     }
   };
+}
+
+/**
+ * The ms of `run()` (which times itself) and of collecting what it left: a host made per
+ * request leaves garbage (its guests' memories above all) that costs a collection later,
+ * and without this the host measured next would pay for it, or none, depending on where
+ * V8's collections happened to fall. The heap is collected first, so that each run pays
+ * for its own garbage only; and what a full collection costs with no garbage (marking
+ * what lives, the same for every host) is taken off.
+ */
+async function withCollection(run) {
+  collect();
+  const clean = timed(collect);
+  const ms = await run();
+  return ms + Math.max(0, timed(collect) - clean);
+}
+
+/** The ms `f()` takes. */
+function timed(f) {
+  const t0 = performance.now();
+  f();
+  return performance.now() - t0;
 }
 
 /**
