@@ -1,7 +1,7 @@
 // Where a hello-world cold start's time goes, per host, in this process: making the host,
 // instantiating the guest with its imports, running _start, closing the host; and the
 // garbage collections made meanwhile.
-import { gcMeter } from './gc.mjs';
+import { collect, gcMeter } from './gc.mjs';
 import { median } from './timing.mjs';
 import { coldStartParts, shortReason } from './measure.mjs';
 import { configOf } from './workloads.mjs';
@@ -22,6 +22,8 @@ export async function coldStartBreakdown({ hosts, workload, module, rounds, n, l
     for (const host of hosts) {
       if (host.error || errors[host.id]) continue;
       try {
+        // From a collected heap: the last host's garbage is not this one's to collect.
+        collect();
         const gc = gcMeter();
         const parts = await coldStartParts(host.adapter, host.lib, module, configOf(workload), n);
         Object.assign(parts, await gc.stop());
