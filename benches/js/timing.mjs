@@ -51,6 +51,12 @@ function timed(f) {
   return performance.now() - t0;
 }
 
+/** A workload's own n, once `time(n)` has run once (the JIT warms up). */
+async function warmUp(time, n) {
+  await time(n);
+  return { n };
+}
+
 /**
  * The n that makes one measurement by `time(n)` take about `target` ms, found by growing n
  * from `start` (the trials also warm the JIT up). A single op that takes `target` or more
@@ -69,9 +75,10 @@ async function calibrate(time, target, start) {
 
 /**
  * results[workload.id][host.id] = { n, samples } (figures, see workloads.mjs) or { error }.
- * Every cell is calibrated first (from n = start(workload, host)), then sampled in rounds
- * in which the hosts take turns, starting one further along each round so that none is
- * always measured right after the same neighbour.
+ * Every cell is calibrated first (from n = start(workload, host)), or for a workload with
+ * its own `n` run once to warm up, then sampled in rounds in which the hosts take turns,
+ * starting one further along each round so that none is always measured right after the
+ * same neighbour.
  */
 export async function measureAll({ hosts, workloads, time, rounds, target, start = () => 1, log }) {
   const results = {};
@@ -80,7 +87,7 @@ export async function measureAll({ hosts, workloads, time, rounds, target, start
     for (const host of hosts) {
       log(`calibrating ${workload.id} on ${host.id}`);
       try {
-        const { n, firstMs } = await calibrate((n) => time(host, workload, n), target, start(workload, host));
+        const { n, firstMs } = workload.n !== undefined ? await warmUp((n) => time(host, workload, n), workload.n) : await calibrate((n) => time(host, workload, n), target, start(workload, host));
         results[workload.id][host.id] = { n, samples: firstMs === undefined ? [] : [figure(workload, n, firstMs)] };
       } catch (e) {
         results[workload.id][host.id] = { error: shortReason(e) };
