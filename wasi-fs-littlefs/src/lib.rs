@@ -39,8 +39,8 @@
 //! # Memory
 //!
 //! Whatever a guest does, the backend holds at most: the disk's blocks (only those ever
-//! written: at most the capacity `C`), a table of 16 bytes per block of `B` bytes, and a
-//! fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
+//! written: at most the capacity `C`), a table of at most 16 bytes per block of `B` bytes
+//! (made 64 blocks at a time, as they are first written), and a fixed allowance — littlefs's caches and allocator bitmap (under 80 KiB for any disk up
 //! to 2 GiB), at most 16 littlefs files kept open (4.3 KiB each), a 16 KiB copy buffer,
 //! 2048 cached nodes (~170 bytes each plus their names), 4 directory listings in
 //! progress (their names) and the memo of metadata pairs (at most 4096, with at most
