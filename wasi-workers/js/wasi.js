@@ -154,7 +154,8 @@ function mountsOf(options) {
   const mounts = [];
   if (options.mounts !== undefined) {
     check(Array.isArray(options.mounts), 'options.mounts must be an array');
-    for (const [i, m] of options.mounts.entries()) {
+    for (let i = 0; i < options.mounts.length; i++) {
+      const m = options.mounts[i];
       // Messages are made only for a failed check: a host is made per request.
       const at = `options.mounts[${i}]`;
       check(m && typeof m.path === 'string' && m.path.length > 0 && !m.path.includes('\0'), () => `${at}.path must be a non-empty string without NUL`);
@@ -305,7 +306,8 @@ export class WASI {
       }
     }
     this.#call(ex.host_finish(), 'options');
-    for (const [i, m] of this.#mounts.entries()) {
+    for (let i = 0; i < this.#mounts.length; i++) {
+      const m = this.#mounts[i];
       if (m.tar?.entries !== undefined) this.#seed(i, m.tar);
       for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(() => `options file ${JSON.stringify(path)}`, contents), i);
     }
@@ -413,7 +415,8 @@ export class WASI {
     let failure = null;
     this.#running = true;
     try {
-      for (const [i, m] of this.#mounts.entries()) {
+      for (let i = 0; i < this.#mounts.length; i++) {
+        const m = this.#mounts[i];
         if (typeof m.tar?.getReader === 'function') this.#seed(i, readTar(await readAll(m.tar), `options.mounts[${i}].tar`, m.capacity));
       }
       if (this.jspi) {
@@ -452,7 +455,8 @@ export class WASI {
     }
     // A guest whose host was closed outside its calls is ended by the trap of the
     // instance (or of clockFor), which the module does not see.
-    const end = ex.host_end() === END_RUNNING && this.#closedWhileRunning && failure !== null ? END_CLOSED : ex.host_end();
+    const ended = ex.host_end();
+    const end = ended === END_RUNNING && this.#closedWhileRunning && failure !== null ? END_CLOSED : ended;
     const code = ex.host_exit_code();
     this.#running = false;
     // Closed during the run: the instance is given back now that nothing of it runs.
