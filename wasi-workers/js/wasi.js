@@ -73,8 +73,8 @@ function utf8(s) {
 }
 
 /** Writes the UTF-8 bytes of `s` into `into` at `at`, which has room for 3 bytes per
- * UTF-16 unit; returns how many. ASCII by hand: a call to `encodeInto` costs more than a
- * loop over a short name. */
+ * UTF-16 unit (what does not fit is not written); returns how many. ASCII by hand: a call
+ * to `encodeInto` costs more than a loop over a short name. */
 function encodeAt(s, into, at) {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -336,14 +336,16 @@ export class WASI {
     for (const name of names) most += 8 + 3 * (name.length + env[name].length);
     const at = this.#ex.input_reserve(most) >>> 0;
     if (at === 0) throw new TypeError(`${what}: ${most} bytes do not fit in the host's memory`);
-    const bytes = this.#slot.bridge.own(at + most);
+    // Only the room reserved: an env getter that answers longer the second time writes no
+    // further (host_begin then finds the input bad).
+    const bytes = this.#slot.bridge.own(at + most).subarray(at, at + most);
     const setU32 = (to, value) => {
-      for (let i = 0; i < 4; i++) bytes[at + to + i] = value >>> (8 * i);
+      for (let i = 0; i < 4; i++) bytes[to + i] = value >>> (8 * i);
     };
     setU32(0, args.length);
     let used = 4;
     const put = (s) => {
-      const written = encodeAt(s, bytes, at + used + 4);
+      const written = encodeAt(s, bytes, used + 4);
       setU32(used, written);
       used += 4 + written;
     };

@@ -35,6 +35,22 @@ test('wrong options throw a TypeError naming the option', () => {
   assert.throws(() => new WASI({ version: 'preview2' }), { name: 'TypeError', message: /version/ });
 });
 
+test('an env value that grows between reads is refused clearly, and the next host is whole', () => {
+  // The host reads env values more than once; a getter may answer differently each time.
+  let reads = 0;
+  const env = {
+    get X() {
+      reads++;
+      return reads === 3 ? 'y'.repeat(100_000) : 'short';
+    },
+  };
+  assert.throws(() => new WASI({ env }), { name: 'TypeError', message: /^options: bad set-up input/ });
+  assert.equal(reads, 3);
+  const wasi = new WASI({ args: ['a'], env: { B: 'c' }, fs: { f: 'x'.repeat(1000) } });
+  assert.equal(new TextDecoder().decode(wasi.readFile('f')), 'x'.repeat(1000));
+  wasi.close();
+});
+
 test('start runs _start, returns 0, and refuses a second start', async () => {
   const wasi = new WASI();
   assert.equal(wasi.version, 'preview1');
