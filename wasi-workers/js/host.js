@@ -112,7 +112,7 @@ export class Host {
 
   /** A virtual sleep of `ns`: the clocks move on (or the embedder's clock sleeps). */
   sleep(ns) {
-    if (this.clock?.sleep === undefined) {
+    if (!this.clock?.sleep) {
       this.offset += ns;
       return;
     }

@@ -66,7 +66,7 @@ export function acquire(h, jspi) {
   const mine = ++generation;
   const clock = clockFor(h);
   if (jspi) {
-    const { calls } = new WebAssembly.Instance(modules.thunk, { host: { syscall: slot.ex.syscall, mine, clock } }).exports;
+    const { calls } = new WebAssembly.Instance(modules.thunk, new ThunkImports(slot.ex.syscall, mine, clock)).exports;
     return new Lease(slot, mine, (i) => calls.get(i));
   }
   return new Lease(slot, mine, (i) => ownFunction(slot.typed[i], mine, clock, i));
@@ -82,6 +82,24 @@ class Lease {
     this.slot = slot;
     this.generation = generation;
     this.call = call;
+  }
+}
+
+/** A thunk's import object, whose module `host` is the object itself: the instance's
+ * `syscall`, the generation `mine` and the `clock`. A class, not an object literal, as
+ * everything made per host is (see host.js). */
+class ThunkImports {
+  /** Imports of no host, for their shape (see host.js). */
+  static #shape = new ThunkImports(null, 0, null);
+
+  constructor(syscall, mine, clock) {
+    this.syscall = syscall;
+    this.mine = mine;
+    this.clock = clock;
+  }
+
+  get host() {
+    return this;
   }
 }
 
