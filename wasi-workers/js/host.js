@@ -95,7 +95,7 @@ export class Host {
     /** Timers of waits under way, made with the first. */
     this.timers = null;
     /** What ends every wait once the host is closed (`closing()`), made when first asked. */
-    this.closed$ = null;
+    this.whenClosed = null;
     this.wakeUp = null;
   }
 
@@ -167,14 +167,14 @@ export class Host {
 
   /** A promise that settles when the host is closed. */
   closing() {
-    if (this.closed$ === null) {
-      this.closed$ = this.closed
+    if (this.whenClosed === null) {
+      this.whenClosed = this.closed
         ? Promise.resolve()
         : new Promise((resolve) => {
             this.wakeUp = resolve;
           });
     }
-    return this.closed$;
+    return this.whenClosed;
   }
 
   /** Marks the host closed and ends every wait of its guest. */
