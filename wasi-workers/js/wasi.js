@@ -59,6 +59,14 @@ function bytesOf(name, value) {
   throw new TypeError(`${textOf(name)} must be a string, Uint8Array or ArrayBuffer`);
 }
 
+/** `value` as `#put` copies it: an ASCII string as it is, written straight into the
+ * module (encoding it would make an ArrayBuffer: see utf8), anything else as bytes. */
+function contentOf(name, value) {
+  return typeof value === 'string' && !NON_ASCII.test(value) ? value : bytesOf(name, value);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Where `utf8` encodes: paths and names, which are short. */
 const scratch = new Uint8Array(3 * 4096);
 
@@ -72,17 +80,34 @@ function utf8(s) {
   return scratch.subarray(0, encodeAt(s, scratch, 0));
 }
 
-/** Writes the UTF-8 bytes of `s` into `into` at `at`, which has room for 3 bytes per
- * UTF-16 unit (what does not fit is not written); returns how many. ASCII by hand: a call
- * to `encodeInto` costs more than a loop over a short name. */
+/** Writes the UTF-8 bytes of `s` into `into` at `at`; returns how many, or -1 if they
+ * do not all fit (what does not fit is not written). A short ASCII string by hand: a call
+ * to `encodeInto` costs more than a loop over a name. */
 function encodeAt(s, into, at) {
+  // UTF-8 takes at least a byte per UTF-16 unit.
+  if (s.length > SHORT || at + s.length > into.length) return encodeAll(s, into.subarray(at));
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return encoder.encodeInto(s, into.subarray(at)).written;
+    if (c >= 0x80) return encodeAll(s, into.subarray(at));
     into[at + i] = c;
   }
   return s.length;
 }
+
+/** `encodeInto` all of `s`: the bytes written, or -1 if they do not all fit. */
+function encodeAll(s, into) {
+  const { read, written } = encoder.encodeInto(s, into);
+  return read === s.length ? written : -1;
+}
+
+/** Copies `part`, bytes or an ASCII string, into `into` at `at`. */
+function copyInto(into, at, part) {
+  if (typeof part === 'string') encodeAt(part, into, at);
+  else into.set(part, at);
+}
+
+/** The longest string `encodeAt` encodes by hand. */
+const SHORT = 64;
 
 /** A message given as a string, or as a function making it: a host is made per request,
  * and most messages are never needed. */
@@ -106,10 +131,11 @@ export function checkPath(what, path) {
   for (const p of parts) check(utf8(p).length <= 255, () => `${quoted()} has a name longer than 255 bytes`);
 }
 
-/** Reads a ReadableStream (or bytes) to one Uint8Array. */
+/** Reads a ReadableStream to one Uint8Array; bytes and strings are taken as `contentOf`
+ * gives them. */
 async function readAll(stdin) {
   if (stdin === undefined || stdin === null) return new Uint8Array(0);
-  if (typeof stdin === 'string' || stdin instanceof Uint8Array || stdin instanceof ArrayBuffer) return bytesOf('options.stdin', stdin);
+  if (typeof stdin === 'string' || stdin instanceof Uint8Array || stdin instanceof ArrayBuffer) return contentOf('options.stdin', stdin);
   const reader = stdin.getReader();
   const chunks = [];
   let total = 0;
@@ -309,19 +335,20 @@ export class WASI {
     for (let i = 0; i < this.#mounts.length; i++) {
       const m = this.#mounts[i];
       if (m.tar?.entries !== undefined) this.#seed(i, m.tar);
-      for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, bytesOf(() => `options file ${JSON.stringify(path)}`, contents), i);
+      for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, contentOf(() => `options file ${JSON.stringify(path)}`, contents), i);
     }
   }
 
-  /** Copies `bytes`, then `more` if given, into our instance's input buffer, for the next
-   * call to consume (`what`: a string, or a function making it, for the error). */
+  /** Copies `bytes`, then `more` if given (each bytes or an ASCII string), into our
+   * instance's input buffer, for the next call to consume (`what`: a string, or a function
+   * making it, for the error). */
   #put(what, bytes, more = null) {
     const len = bytes.length + (more?.length ?? 0);
     const at = this.#ex.input_reserve(len) >>> 0;
     if (at === 0) throw new TypeError(`${textOf(what)}: ${len} bytes do not fit in the host's memory`);
-    const own = this.#slot.bridge.own(at + len);
-    own.set(bytes, at);
-    if (more !== null) own.set(more, at + bytes.length);
+    const input = this.#slot.bridge.own(at + len).subarray(at, at + len);
+    copyInto(input, 0, bytes);
+    if (more !== null) copyInto(input, bytes.length, more);
   }
 
   /** Writes the number of `args`, then `args` and each name and value of `env`, into our
@@ -337,7 +364,7 @@ export class WASI {
     const at = this.#ex.input_reserve(most) >>> 0;
     if (at === 0) throw new TypeError(`${what}: ${most} bytes do not fit in the host's memory`);
     // Only the room reserved: an env getter that answers longer the second time writes no
-    // further (host_begin then finds the input bad).
+    // further.
     const bytes = this.#slot.bridge.own(at + most).subarray(at, at + most);
     const setU32 = (to, value) => {
       for (let i = 0; i < 4; i++) bytes[to + i] = value >>> (8 * i);
@@ -346,6 +373,7 @@ export class WASI {
     let used = 4;
     const put = (s) => {
       const written = encodeAt(s, bytes, used + 4);
+      if (written < 0) throw new TypeError(`${what}: a value was longer when read again`);
       setU32(used, written);
       used += 4 + written;
     };
@@ -567,18 +595,19 @@ export class WASI {
   /** Writes a file into mount `mount` (0 is the first), creating directories. */
   writeFile(path, contents, mount = 0) {
     checkPath('writeFile(path): path', path);
-    const data = bytesOf('writeFile(path, contents): contents', contents);
+    const data = contentOf('writeFile(path, contents): contents', contents);
     this.#enter();
     const errno = this.#write(mount, utf8(path), data);
     if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
   }
 
-  /** Writes `data` at `offset` of the file at `name` (bytes) in `mount`, a piece at a
-   * time (at offset 0, as the whole file): 0 or the code of the call that failed. */
+  /** Writes `data` (bytes or an ASCII string) at `offset` of the file at `name` (bytes)
+   * in `mount`, a piece at a time (at offset 0, as the whole file): 0 or the code of the
+   * call that failed. */
   #write(mount, name, data, offset = 0) {
     let done = 0;
     do {
-      const piece = data.subarray(done, done + PIECE);
+      const piece = typeof data === 'string' ? data.slice(done, done + PIECE) : data.subarray(done, done + PIECE);
       this.#put('writing a file', name, piece);
       const code = this.#ex.host_write_file(mount, name.length, offset + done);
       if (code !== 0) return code;
