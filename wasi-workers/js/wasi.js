@@ -335,7 +335,8 @@ export class WASI {
     for (let i = 0; i < this.#mounts.length; i++) {
       const m = this.#mounts[i];
       if (m.tar?.entries !== undefined) this.#seed(i, m.tar);
-      for (const [path, contents] of Object.entries(m.files)) this.writeFile(path, contentOf(() => `options file ${JSON.stringify(path)}`, contents), i);
+      // The paths were checked with the options (mountsOf).
+      for (const [path, contents] of Object.entries(m.files)) this.#writeFile(path, contentOf(() => `options file ${JSON.stringify(path)}`, contents), i);
     }
   }
 
@@ -595,7 +596,11 @@ export class WASI {
   /** Writes a file into mount `mount` (0 is the first), creating directories. */
   writeFile(path, contents, mount = 0) {
     checkPath('writeFile(path): path', path);
-    const data = contentOf('writeFile(path, contents): contents', contents);
+    this.#writeFile(path, contentOf('writeFile(path, contents): contents', contents), mount);
+  }
+
+  /** writeFile of a checked path, with `data` as contentOf gives it. */
+  #writeFile(path, data, mount) {
     this.#enter();
     const errno = this.#write(mount, utf8(path), data);
     if (errno !== 0) this.#fail(errno, `writing ${JSON.stringify(path)} into mount ${mount}`);
