@@ -17,7 +17,7 @@ export function inProcessTimer(guests) {
       host.adapter.release?.();
       return ms;
     };
-    if (workload.guest === null) return thenRelease(await withCollection(async () => hostCycles(host.adapter, host.lib, config, n)));
+    if (workload.guest === null) return thenRelease(await withCollection(() => hostCycles(host.adapter, host.lib, config, n)));
     const module = guests[workload.guest].module;
     if (workload.cold) return thenRelease(await withCollection(() => coldStarts(host.adapter, host.lib, module, config, n)));
     const prepared = await prepare(host.adapter, host.lib, workload, module, config);
@@ -30,12 +30,12 @@ export function inProcessTimer(guests) {
 }
 
 /**
- * The ms of `run()` (which times itself) and of collecting what it left: a host made per
- * request leaves garbage (its guests' memories above all) that costs a collection later,
- * and without this the host measured next would pay for it, or none, depending on where
- * V8's collections happened to fall. The heap is collected first, so that each run pays
- * for its own garbage only; and what a full collection costs with no garbage (marking
- * what lives, the same for every host) is taken off.
+ * The ms of `run()` (which times itself, and may return a promise) and of collecting what
+ * it left: a host made per request leaves garbage (its guests' memories above all) that
+ * costs a collection later, and without this the host measured next would pay for it, or
+ * none, depending on where V8's collections happened to fall. The heap is collected
+ * first, so that each run pays for its own garbage only; and what a full collection costs
+ * with no garbage (marking what lives, the same for every host) is taken off.
  */
 async function withCollection(run) {
   collect();
